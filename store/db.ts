@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import type { DB } from './schema.js'
+import { migrateToLatest } from './migrate.js'
+
+export const DEFAULT_DB_PATH = '.switchyard/switchyard.db'
+
+export interface OpenDbOptions {
+  /** Apply pending migrations (default true). */
+  migrate?: boolean
+}
+
+/** The raw better-sqlite3 handle behind a Kysely instance, for the few places that need it (sqlite-vec, FTS5 bulk load). */
+export interface OpenedDb {
+  db: Kysely<DB>
+  sqlite: Database.Database
+  path: string
+  close(): Promise<void>
+}
+
+/**
+ * Opens (creating if needed) the SQLite file at `path` in WAL mode and applies migrations.
+ * `:memory:` works for unit tests.
+ */
+export async function openDb(path: string, opts: OpenDbOptions = {}): Promise<OpenedDb> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const sqlite = new Database(path)
+  sqlite.pragma('journal_mode = WAL')
+  // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('foreign_keys = ON')
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+  if (opts.migrate !== false) await migrateToLatest(db)
+  let closed = false
+  return {
+    db,
+    sqlite,
+    path,
+    close: async () => {
+      if (closed) return
+      closed = true
+      await db.destroy()
+    },
+  }
+}

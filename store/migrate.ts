@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely'
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration'
+import { AppError } from './app-error.js'
+import { checkpointsMigration } from './migrations/001-checkpoints.js'
+import { runsMigration } from './migrations/002-runs.js'
+import { ragMigration } from './migrations/003-rag.js'
+
+/** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '001-checkpoints': checkpointsMigration,
+  '002-runs': runsMigration,
+  '003-rag': ragMigration,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName
+    throw new AppError('INTERNAL', `migration ${failed ?? '?'} failed: ${String(error)}`, { cause: error })
+  }
+}

@@ -1,0 +1,6 @@
+import type { CheckpointTables } from './checkpoint-schema.js'
+import type { RagTables } from './rag-schema.js'
+import type { RunTables } from './run-schema.js'
+
+/** The whole database, as kysely sees it. */
+export interface DB extends CheckpointTables, RunTables, RagTables {}
