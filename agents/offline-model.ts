@@ -1,0 +1,100 @@
+import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager'
+import type { BaseLanguageModelInput, ToolDefinition } from '@langchain/core/language_models/base'
+import { BaseChatModel } from '@langchain/core/language_models/chat_models'
+import type { BaseChatModelCallOptions, BindToolsInput } from '@langchain/core/language_models/chat_models'
+import type { BaseMessage } from '@langchain/core/messages'
+import { AIMessage, AIMessageChunk } from '@langchain/core/messages'
+import { ChatGenerationChunk } from '@langchain/core/outputs'
+import type { ChatResult } from '@langchain/core/outputs'
+import type { Runnable } from '@langchain/core/runnables'
+import { convertToOpenAITool } from '@langchain/core/utils/function_calling'
+import type { JsonSchema } from './offline-args.js'
+import { planOfflineReply } from './offline-policy.js'
+import type { OfflineTool } from './offline-policy.js'
+
+/** Call options of the offline model: the tools bound by `bindTools`, in OpenAI format. */
+export interface OfflineCallOptions extends BaseChatModelCallOptions {
+  tools?: ToolDefinition[]
+}
+
+/** Word-ish pieces whose concatenation is exactly `text`: leading whitespace rides with each piece. */
+export function tokenize(text: string): string[] {
+  return text.match(/\s*(?:[\p{L}\p{N}_'’-]+|[^\p{L}\p{N}_'’\s-]+)|\s+$/gu) ?? []
+}
+
+/**
+ * The model used when none is configured, so every workflow runs offline: deterministic (a pure
+ * function of the messages and bound tools), streams word-ish tokens and tool-call chunks, and
+ * labels every text it writes `[offline model]`. With tools bound it calls `search_docs` once per
+ * task, then `submit_handoff` with arguments derived from that tool's JSON Schema.
+ *
+ * @example
+ * const model = new OfflineChatModel()
+ * const reply = await model.bindTools([searchTool]).invoke([new HumanMessage('What is a checkpoint?')])
+ * reply.tool_calls // [{ name: 'search_docs', args: { query: 'What is a checkpoint?' }, id: 'offline_call_1' }]
+ */
+export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
+  constructor() {
+    super({})
+  }
+
+  static override lc_name(): string {
+    return 'OfflineChatModel'
+  }
+
+  override _llmType(): string {
+    return 'offline'
+  }
+
+  override bindTools(
+    tools: BindToolsInput[],
+    kwargs?: Partial<OfflineCallOptions>,
+  ): Runnable<BaseLanguageModelInput, AIMessageChunk, OfflineCallOptions> {
+    return this.withConfig({ tools: tools.map((t) => convertToOpenAITool(t)), ...kwargs })
+  }
+
+  /** Built from the stream, so `invoke` and `stream` agree and token callbacks fire either way. */
+  override async _generate(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): Promise<ChatResult> {
+    let all: ChatGenerationChunk | undefined
+    for await (const chunk of this._streamResponseChunks(messages, options, runManager)) all = all ? all.concat(chunk) : chunk
+    const merged = all?.message as AIMessageChunk | undefined
+    const message = new AIMessage({ content: merged?.content ?? '', tool_calls: merged?.tool_calls ?? [] })
+    return { generations: [{ text: message.text, message }] }
+  }
+
+  override async *_streamResponseChunks(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    const reply = planOfflineReply(messages, offlineTools(options.tools ?? []))
+    const pieces = reply.kind === 'text' ? tokenize(reply.text) : tokenize(JSON.stringify(reply.args))
+    for (const [i, piece] of pieces.entries()) {
+      options.signal?.throwIfAborted()
+      const message = reply.kind === 'text'
+        ? new AIMessageChunk({ content: piece })
+        : new AIMessageChunk({
+            content: '',
+            tool_call_chunks: [{
+              type: 'tool_call_chunk', index: 0, args: piece,
+              ...(i === 0 ? { id: reply.id, name: reply.name } : {}),
+            }],
+          })
+      const chunk = new ChatGenerationChunk({ text: reply.kind === 'text' ? piece : '', message })
+      await runManager?.handleLLMNewToken(chunk.text, { prompt: 0, completion: 0 }, undefined, undefined, undefined, { chunk })
+      yield chunk
+    }
+  }
+}
+
+function offlineTools(defs: ToolDefinition[]): OfflineTool[] {
+  return defs.flatMap((d): OfflineTool[] => {
+    const fn = (d as Partial<ToolDefinition>).function ?? (d as unknown as ToolDefinition['function'])
+    if (!fn || typeof fn.name !== 'string') return []
+    return [{ name: fn.name, parameters: (fn.parameters ?? {}) as JsonSchema }]
+  })
+}
