@@ -1,3 +1,55 @@
-/** Kysely table types of the checkpointer (filled in by the checkpointer work). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface CheckpointTables {}
+import type { Selectable } from 'kysely'
+
+/** How a `checkpoint_blobs` row holds its channel value: the whole value, or the elements appended to `base_version`. */
+export type BlobKind = 'full' | 'delta'
+
+/** One checkpoint; its channel values live in `checkpoint_blobs`, keyed by the versions in `channel_versions`. */
+export interface CheckpointTable {
+  thread_id: string
+  checkpoint_ns: string
+  checkpoint_id: string
+  parent_checkpoint_id: string | null
+  /** Serde type of `checkpoint` and `metadata`. */
+  type: string
+  /** The checkpoint without `channel_values`. */
+  checkpoint: Uint8Array
+  metadata: Uint8Array
+}
+
+/** One channel value at one version: written once, shared by every checkpoint that holds that version. */
+export interface CheckpointBlobTable {
+  thread_id: string
+  checkpoint_ns: string
+  channel: string
+  version: string
+  kind: BlobKind
+  /** Serde type of `data`. */
+  type: string
+  /** For a delta: the version whose value `data` extends. */
+  base_version: string | null
+  data: Uint8Array
+}
+
+/** A pending write of a task against a checkpoint. */
+export interface CheckpointWriteTable {
+  thread_id: string
+  checkpoint_ns: string
+  checkpoint_id: string
+  task_id: string
+  idx: number
+  channel: string
+  type: string
+  data: Uint8Array
+  task_path: string
+}
+
+/** Kysely table types of the checkpointer. */
+export interface CheckpointTables {
+  checkpoints: CheckpointTable
+  checkpoint_blobs: CheckpointBlobTable
+  checkpoint_writes: CheckpointWriteTable
+}
+
+export type CheckpointRow = Selectable<CheckpointTable>
+export type CheckpointBlobRow = Selectable<CheckpointBlobTable>
+export type CheckpointWriteRow = Selectable<CheckpointWriteTable>
