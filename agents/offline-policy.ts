@@ -2,6 +2,7 @@ import type { BaseMessage } from '@langchain/core/messages'
 import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages'
 import { OFFLINE_PREFIX, offlineArgs, quoteResults, shorten } from './offline-args.js'
 import type { JsonSchema, NumberedResult } from './offline-args.js'
+import { HANDOFF_TOOL_NAME as HANDOFF_TOOL } from './handoff.js'
 import { SEARCH_TOOL_NAME as SEARCH_TOOL } from './retriever-tool.js'
 
 /** A bound tool as the offline model sees it: a name and its JSON Schema parameters. */
@@ -15,8 +16,6 @@ export type OfflineReply =
   | { kind: 'text'; text: string }
   | { kind: 'tool'; id: string; name: string; args: Record<string, unknown> }
 
-/** Name of the tool every agent finishes with. */
-export const HANDOFF_TOOL = 'submit_handoff'
 
 /**
  * The offline model's whole decision, a pure function of the conversation and the bound tools:
