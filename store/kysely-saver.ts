@@ -1,0 +1,212 @@
+import {
+  BaseCheckpointSaver,
+  WRITES_IDX_MAP,
+  type ChannelVersions,
+  type Checkpoint,
+  type CheckpointListOptions,
+  type CheckpointMetadata,
+  type CheckpointTuple,
+  type PendingWrite,
+  type SerializerProtocol,
+} from '@langchain/langgraph-checkpoint'
+import type { RunnableConfig } from '@langchain/core/runnables'
+import type { Kysely } from 'kysely'
+import { AppError } from './app-error.js'
+import { CheckpointCache, type CheckpointCacheOptions, type ChannelState, type ThreadState } from './checkpoint-cache.js'
+import { blobKey, loadBlobs } from './checkpoint-blob-reader.js'
+import { appendCandidates, encodeBlobs, stateOf, type FullCopyPolicy } from './checkpoint-blob-writer.js'
+import { listTuples } from './checkpoint-list.js'
+import type { CheckpointRow } from './checkpoint-schema.js'
+import { hydrateTuples } from './checkpoint-tuples.js'
+import type { DB } from './schema.js'
+
+export interface KyselySaverOptions {
+  serde?: SerializerProtocol
+  /** Write a full copy once the deltas since the last one exceed `fullCopyRatio` × its size (default 1). */
+  fullCopyRatio?: number
+  /** Bounds of the in-memory cache of last written values, used to detect appends. */
+  cache?: CheckpointCacheOptions
+}
+
+const BLOB_PK = ['thread_id', 'checkpoint_ns', 'channel', 'version'] as const
+const WRITE_PK = ['thread_id', 'checkpoint_ns', 'checkpoint_id', 'task_id', 'idx'] as const
+// SQLite binds at most 32,766 parameters per statement; 9 columns × 500 rows stays far below.
+const WRITE_CHUNK = 500
+
+const versionStrings = (versions: ChannelVersions): Record<string, string> =>
+  Object.fromEntries(Object.entries(versions).map(([ch, v]) => [ch, String(v)]))
+
+/** A channel version that holds no value (its channel was emptied): nothing to extend. */
+const absent = (version: string): ChannelState => ({ version, elems: undefined, fullBytes: 0, deltaBytes: 0 })
+
+function scopeOf(config: RunnableConfig, op: string): { threadId: string; ns: string; checkpointId: string | undefined } {
+  const c = config.configurable
+  if (typeof c?.thread_id !== 'string' || c.thread_id === '') {
+    throw new AppError('VALIDATION', `${op}: config.configurable.thread_id is required`)
+  }
+  return { threadId: c.thread_id, ns: typeof c.checkpoint_ns === 'string' ? c.checkpoint_ns : '', checkpointId: c.checkpoint_id || undefined }
+}
+
+/**
+ * A LangGraph checkpointer over kysely (SQLite today, any kysely dialect with recursive CTEs tomorrow).
+ *
+ * Channel values are stored once per channel version, so a channel that did not change is never written again;
+ * a channel that grows by appending (messages, logs) stores only the appended elements, with a full copy
+ * whenever the deltas since the last one outweigh it (see {@link FullCopyPolicy}).
+ *
+ * @example
+ * const { db } = await openDb('.switchyard/switchyard.db')
+ * const graph = builder.compile({ checkpointer: new KyselySaver(db) })
+ */
+export class KyselySaver extends BaseCheckpointSaver {
+  readonly #db: Kysely<DB>
+  readonly #cache: CheckpointCache
+  readonly #policy: FullCopyPolicy
+
+  constructor(db: Kysely<DB>, opts: KyselySaverOptions = {}) {
+    super(opts.serde)
+    this.#db = db
+    this.#cache = new CheckpointCache(opts.cache)
+    this.#policy = Object.freeze({ ratio: opts.fullCopyRatio ?? 1 })
+  }
+
+  async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const c = config.configurable
+    if (typeof c?.thread_id !== 'string') return undefined
+    const ns: string = c.checkpoint_ns ?? ''
+    const id: string | undefined = c.checkpoint_id || undefined
+    let q = this.#db.selectFrom('checkpoints').selectAll().where('thread_id', '=', c.thread_id).where('checkpoint_ns', '=', ns)
+    q = id !== undefined ? q.where('checkpoint_id', '=', id) : q.orderBy('checkpoint_id', 'desc').limit(1)
+    const row = await q.executeTakeFirst()
+    if (row === undefined) return undefined
+    const metadata = (await this.serde.loadsTyped(row.type, row.metadata)) as CheckpointMetadata
+    const [tuple] = await hydrateTuples(this.#db, this.serde, [{ row, metadata }], (v) => this.getNextVersion(v))
+    return tuple
+  }
+
+  async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {
+    yield* listTuples(this.#db, this.serde, { config, options, nextVersion: (v) => this.getNextVersion(v) })
+  }
+
+  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+    const { threadId, ns, checkpointId: parentId } = scopeOf(config, 'put')
+    const { channel_values: values, ...rest } = checkpoint
+    const [[type, body], [metaType, meta]] = await Promise.all([this.serde.dumpsTyped(rest), this.serde.dumpsTyped(metadata)])
+    if (type !== metaType) throw new AppError('INTERNAL', `checkpoint and metadata serialized as ${type} and ${metaType}`)
+    const parent = await this.#parentState(threadId, ns, parentId, appendCandidates(values, newVersions))
+    const base = (ch: string) => {
+      const s = parent?.channels.get(ch)
+      return s !== undefined && s.version === parent?.versions[ch] ? s : undefined
+    }
+    const { rows, states } = await encodeBlobs(this.serde, { values, newVersions, base }, this.#policy)
+    const row: CheckpointRow = {
+      thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id, parent_checkpoint_id: parentId ?? null,
+      type, checkpoint: body, metadata: meta,
+    }
+    const inserted = await this.#db.transaction().execute(async (trx) => {
+      await trx.insertInto('checkpoints').values(row)
+        .onConflict((oc) => oc.columns(['thread_id', 'checkpoint_ns', 'checkpoint_id']).doUpdateSet((eb) => ({
+          parent_checkpoint_id: eb.ref('excluded.parent_checkpoint_id'),
+          type: eb.ref('excluded.type'),
+          checkpoint: eb.ref('excluded.checkpoint'),
+          metadata: eb.ref('excluded.metadata'),
+        })))
+        .execute()
+      if (rows.length === 0) return []
+      return trx.insertInto('checkpoint_blobs').values(rows.map((r) => ({ ...r, thread_id: threadId, checkpoint_ns: ns })))
+        .onConflict((oc) => oc.columns(BLOB_PK).doNothing())
+        .returning('channel')
+        .execute()
+    })
+    this.#remember(threadId, ns, checkpoint, { parent, newVersions, states, inserted: new Set(inserted.map((r) => r.channel)) })
+    return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } }
+  }
+
+  async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath = ''): Promise<void> {
+    const { threadId, ns, checkpointId } = scopeOf(config, 'putWrites')
+    if (checkpointId === undefined) throw new AppError('VALIDATION', 'putWrites: config.configurable.checkpoint_id is required')
+    const rows = await Promise.all(writes.map(async ([channel, value], idx) => {
+      const [type, data] = await this.serde.dumpsTyped(value)
+      return {
+        thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpointId, task_id: taskId,
+        idx: WRITES_IDX_MAP[channel] ?? idx, channel, type, data, task_path: taskPath,
+      }
+    }))
+    // Special writes (error, interrupt, resume) replace an earlier one of the same task; regular ones are kept once.
+    const replace = writes.every(([channel]) => channel in WRITES_IDX_MAP)
+    for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+      await this.#db.insertInto('checkpoint_writes').values(rows.slice(i, i + WRITE_CHUNK))
+        .onConflict((oc) => {
+          const target = oc.columns(WRITE_PK)
+          return replace
+            ? target.doUpdateSet((eb) => ({ channel: eb.ref('excluded.channel'), type: eb.ref('excluded.type'), data: eb.ref('excluded.data'), task_path: eb.ref('excluded.task_path') }))
+            : target.doNothing()
+        })
+        .execute()
+    }
+  }
+
+  async deleteThread(threadId: string): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('checkpoint_writes').where('thread_id', '=', threadId).execute()
+      await trx.deleteFrom('checkpoint_blobs').where('thread_id', '=', threadId).execute()
+      await trx.deleteFrom('checkpoints').where('thread_id', '=', threadId).execute()
+    })
+    this.#cache.deleteThread(threadId)
+  }
+
+  /**
+   * Next version: the integer part counts up as usual, a random fraction keeps it unique. A fork from an older
+   * checkpoint would otherwise reuse a version number the original branch already stored with another value.
+   */
+  override getNextVersion(current: number | undefined): number {
+    return Math.floor(current ?? 0) + 1 + Math.random()
+  }
+
+  /**
+   * The parent's channel states: from the cache, completed by reading back the parent's value of any changed
+   * array channel the cache does not cover (after a restart, or when forking from an older checkpoint).
+   */
+  async #parentState(threadId: string, ns: string, parentId: string | undefined, candidates: string[]): Promise<ThreadState | undefined> {
+    if (parentId === undefined) return undefined
+    const cached = this.#cache.get(threadId, ns, parentId)
+    const missing = (s: ThreadState) => candidates.filter((ch) => s.versions[ch] !== undefined && s.channels.get(ch)?.version !== s.versions[ch])
+    if (cached !== undefined && missing(cached).length === 0) return cached
+    if (cached === undefined && candidates.length === 0) return undefined
+    const state = cached ?? await this.#readParent(threadId, ns, parentId)
+    if (state === undefined) return undefined
+    const toRead = missing(state)
+    const wanted = new Map(toRead.map((ch) => [ch, new Set([state.versions[ch]!])]))
+    const blobs = await loadBlobs(this.#db, this.serde, { threadId, ns, wanted })
+    const channels = new Map(state.channels)
+    for (const ch of toRead) {
+      const v = state.versions[ch]!
+      const blob = blobs.get(blobKey(ch, v))
+      channels.set(ch, blob !== undefined ? await stateOf(this.serde, v, blob) : absent(v))
+    }
+    return { ...state, channels }
+  }
+
+  async #readParent(threadId: string, ns: string, parentId: string): Promise<ThreadState | undefined> {
+    const row = await this.#db.selectFrom('checkpoints').select(['type', 'checkpoint'])
+      .where('thread_id', '=', threadId).where('checkpoint_ns', '=', ns).where('checkpoint_id', '=', parentId)
+      .executeTakeFirst()
+    if (row === undefined) return undefined
+    const cp = (await this.serde.loadsTyped(row.type, row.checkpoint)) as Pick<Checkpoint, 'channel_versions'>
+    return { checkpointId: parentId, versions: versionStrings(cp.channel_versions), channels: new Map() }
+  }
+
+  /** Caches what this put left behind; channels whose row already existed are dropped, their content unknown. */
+  #remember(threadId: string, ns: string, checkpoint: Checkpoint, w: { parent: ThreadState | undefined; newVersions: ChannelVersions; states: Map<string, ChannelState>; inserted: Set<string> }): void {
+    const channels = new Map(w.parent?.channels)
+    for (const [ch, v] of Object.entries(w.newVersions)) {
+      const s = w.states.get(ch)
+      if (s === undefined) channels.set(ch, absent(String(v)))
+      else if (w.inserted.has(ch)) channels.set(ch, s)
+      else channels.delete(ch)
+    }
+    const versions = versionStrings(checkpoint.channel_versions)
+    for (const ch of channels.keys()) if (versions[ch] !== channels.get(ch)!.version) channels.delete(ch)
+    this.#cache.set(threadId, ns, { checkpointId: checkpoint.id, versions, channels })
+  }
+}
