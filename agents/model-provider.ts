@@ -1,4 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
+import type { MessageContent } from '@langchain/core/messages'
 import { ChatOpenAICompletions } from '@langchain/openai'
 import { z } from 'zod'
 import { AppError } from '../store/app-error.js'
@@ -11,6 +12,21 @@ export interface ModelChoice {
   offline: boolean
   /** `offline`, or `openai-compatible:<model>@<base URL>`. */
   label: string
+}
+
+/**
+ * `ChatOpenAICompletions` with a local token estimate. With `streaming: true`, the stock `invoke`
+ * estimates usage with a tiktoken table it downloads from tiktoken.pages.dev, retrying for minutes
+ * where there is no internet (the usual place for Ollama, vLLM or llama.cpp) before falling back
+ * to characters / 4; this class goes straight to that fallback. Real usage still comes from the server.
+ */
+export class LocalTokenChatOpenAI extends ChatOpenAICompletions {
+  override async getNumTokens(content: MessageContent): Promise<number> {
+    const text = typeof content === 'string'
+      ? content
+      : content.map((part) => (typeof part === 'object' && part.type === 'text' && typeof part.text === 'string' ? part.text : '')).join('')
+    return Math.ceil(text.length / 4)
+  }
 }
 
 /** The model used when SWITCHYARD_MODEL is unset. */
@@ -55,7 +71,7 @@ export function createChatModel(env: NodeJS.ProcessEnv = process.env): ModelChoi
   // ChatOpenAICompletions, not ChatOpenAI: the latter silently moves some model names to /responses,
   // which local servers do not serve. The base URL is always explicit so the SDK never reads
   // process.env behind the `env` argument's back.
-  const chat = new ChatOpenAICompletions({
+  const chat = new LocalTokenChatOpenAI({
     model,
     apiKey: apiKey ?? 'not-needed',
     configuration: { baseURL: baseURL ?? OPENAI_URL },

@@ -23,6 +23,11 @@ describe('createChatModel', () => {
     expect(chat.temperature).toBe(0)
   })
 
+  it('estimates tokens without downloading a tiktoken table', async () => {
+    const { model } = createChatModel({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' })
+    expect(await model.getNumTokens('12345678')).toBe(2)
+  })
+
   it('defaults to gpt-4o-mini on api.openai.com with a key, and SWITCHYARD_MODEL=offline forces offline', () => {
     const { model, label } = createChatModel({ OPENAI_API_KEY: 'sk-test' })
     expect(label).toBe('openai-compatible:gpt-4o-mini@api.openai.com')
