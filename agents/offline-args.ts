@@ -4,17 +4,12 @@ export type JsonSchema = Record<string, unknown>
 /** One numbered search result (`[n] title (source)` + chunk); `sentence` is its text's first sentence. */
 export interface NumberedResult { n: number; title: string; sentence: string }
 
-/** What the offline model knows when it fills in tool arguments. */
-export interface ArgContext {
-  /** The task: the content of the last human message. */
-  task: string
-  /** Results of `search_docs` calls since that message, in order. */
-  results: NumberedResult[]
-}
+/** What the offline model knows: the task (last human message) and the `search_docs` results since. */
+export interface ArgContext { task: string; results: NumberedResult[] }
 
 /** Every text the offline model produces starts with this. */
 export const OFFLINE_PREFIX = '[offline model]'
-const ANSWER_LIKE = /answer|summary|report|content|draft|body|text/i
+const ANSWER_LIKE = /answer|summary|report|content|draft/i
 const CITATION_LIKE = /cit(e|ed|ation|ations)$|^cited|sources?$/i
 const MAX_DEPTH = 8
 
@@ -45,54 +40,57 @@ export function composeFromResults(results: NumberedResult[]): string {
  * @example offlineArgs({ type: 'object', properties: { q: { type: 'string' } } }, { task: 'x', results: [] })
  */
 export function offlineArgs(schema: JsonSchema, ctx: ArgContext): unknown {
-  return sample(schema, 'value', { ...ctx, root: schema }, 0)
+  return sample(schema, { name: 'value', depth: 0 }, { ...ctx, root: schema })
 }
 
 type Ctx = ArgContext & { root: JsonSchema }
+/** The field being filled: its name (for text and citation detection) and nesting depth. */
+type Field = { name: string; depth: number }
+const inner = (f: Field, name = f.name): Field => ({ name, depth: f.depth + 1 })
 
-function sample(node: JsonSchema, name: string, ctx: Ctx, depth: number): unknown {
-  if (depth > MAX_DEPTH) return null
+function sample(node: JsonSchema, field: Field, ctx: Ctx): unknown {
+  if (field.depth > MAX_DEPTH) return null
   const ref = typeof node.$ref === 'string' ? resolveRef(ctx.root, node.$ref) : undefined
-  if (ref) return sample(ref, name, ctx, depth + 1)
+  if (ref) return sample(ref, inner(field), ctx)
   if ('const' in node) return node.const
   if (Array.isArray(node.enum) && node.enum.length > 0) return node.enum[0]
   const union = (node.anyOf ?? node.oneOf) as JsonSchema[] | undefined
   if (Array.isArray(union)) {
     const pick = union.find((s) => s.type !== 'null') ?? union[0]
-    return pick ? sample(pick, name, ctx, depth + 1) : null
+    return pick ? sample(pick, inner(field), ctx) : null
   }
-  if (Array.isArray(node.allOf)) return sample(mergeAll(node.allOf as JsonSchema[]), name, ctx, depth + 1)
+  if (Array.isArray(node.allOf)) return sample(mergeAll(node.allOf as JsonSchema[]), inner(field), ctx)
   switch (typeOf(node)) {
     case 'object': {
       const props = (node.properties ?? {}) as Record<string, JsonSchema>
-      return Object.fromEntries(Object.entries(props).map(([k, s]) => [k, sample(s, k, ctx, depth + 1)]))
+      return Object.fromEntries(Object.entries(props).map(([k, s]) => [k, sample(s, inner(field, k), ctx)]))
     }
     case 'array':
-      return sampleArray(node, name, ctx, depth)
+      return sampleArray(node, field, ctx)
     case 'number':
     case 'integer':
       return sampleNumber(node)
     case 'boolean': return true
     case 'null': return null
     default:
-      return sampleString(node, name, ctx)
+      return sampleString(node, field.name, ctx)
   }
 }
 
-function sampleArray(node: JsonSchema, name: string, ctx: Ctx, depth: number): unknown[] {
+function sampleArray(node: JsonSchema, field: Field, ctx: Ctx): unknown[] {
   const items = (node.items ?? {}) as JsonSchema
   const min = typeof node.minItems === 'number' ? node.minItems : 0
   const max = typeof node.maxItems === 'number' ? node.maxItems : Infinity
   const kind = typeOf(items)
   const numeric = kind === 'number' || kind === 'integer'
-  if (CITATION_LIKE.test(name)) {
+  if (CITATION_LIKE.test(field.name)) {
     // without search results there is nothing to cite: an empty list unless the schema demands more
     const cited = numeric ? ctx.results.map((r) => r.n) : ctx.results.map((r) => `[${r.n}] ${r.title}`)
     if (cited.length >= min) return cited.slice(0, max)
     if (numeric) return Array.from({ length: min }, (_, i) => i + 1)
   }
   const count = Math.min(Math.max(min, 1), max)
-  return Array.from({ length: count }, () => sample(items, name, ctx, depth + 1))
+  return Array.from({ length: count }, () => sample(items, inner(field), ctx))
 }
 
 function sampleNumber(node: JsonSchema): number {
