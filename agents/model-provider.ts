@@ -42,6 +42,7 @@ const ModelEnv = z.object({
     z.url({ protocol: /^https?$/, error: 'OPENAI_BASE_URL must be an http(s) URL, e.g. http://127.0.0.1:11434/v1' }).optional(),
   ),
   SWITCHYARD_MODEL: z.preprocess(unsetIfBlank, z.string().trim().min(1).optional()),
+  SWITCHYARD_OFFLINE_DELAY_MS: z.preprocess(unsetIfBlank, z.coerce.number().int().min(0).max(10_000).optional()),
 })
 
 /**
@@ -63,9 +64,9 @@ export function createChatModel(env: NodeJS.ProcessEnv = process.env): ModelChoi
       details: { issues },
     })
   }
-  const { OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: baseURL, SWITCHYARD_MODEL: name } = parsed.data
+  const { OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: baseURL, SWITCHYARD_MODEL: name, SWITCHYARD_OFFLINE_DELAY_MS: delay } = parsed.data
   if ((!apiKey && !baseURL) || name === 'offline') {
-    return { model: new OfflineChatModel(), offline: true, label: 'offline' }
+    return { model: new OfflineChatModel({ tokenDelayMs: delay }), offline: true, label: 'offline' }
   }
   const model = name ?? DEFAULT_MODEL
   // ChatOpenAICompletions, not ChatOpenAI: the latter silently moves some model names to /responses,

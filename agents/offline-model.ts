@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises'
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager'
 import type { BaseLanguageModelInput, ToolDefinition } from '@langchain/core/language_models/base'
 import { BaseChatModel } from '@langchain/core/language_models/chat_models'
@@ -34,8 +35,12 @@ export function tokenize(text: string): string[] {
  * reply.tool_calls // [{ name: 'search_docs', args: { query: 'What is a checkpoint?' }, id: 'offline_call_1' }]
  */
 export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
-  constructor() {
+  readonly tokenDelayMs: number
+
+  /** `tokenDelayMs` paces the token stream like a remote model (demos; tests that cancel or kill mid-node). */
+  constructor(opts: { tokenDelayMs?: number } = {}) {
     super({})
+    this.tokenDelayMs = opts.tokenDelayMs ?? 0
   }
 
   static override lc_name(): string {
@@ -74,6 +79,7 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
     const reply = planOfflineReply(messages, offlineTools(options.tools ?? []))
     const pieces = reply.kind === 'text' ? tokenize(reply.text) : tokenize(JSON.stringify(reply.args))
     for (const [i, piece] of pieces.entries()) {
+      if (this.tokenDelayMs > 0) await setTimeout(this.tokenDelayMs, undefined, { signal: options.signal })
       options.signal?.throwIfAborted()
       const message = reply.kind === 'text'
         ? new AIMessageChunk({ content: piece })

@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander'
+import { EXIT, reportError } from './exit-codes.js'
+import { registerMiscCommands } from './misc-commands.js'
+import { registerRunCommands } from './run-commands.js'
+import { registerThreadCommands } from './thread-commands.js'
+import type { Out } from './render.js'
+
+/** Builds the `switchyard` program. Output goes through `out` so tests and pipes see the same text. */
+export function buildProgram(out: Out, err: (s: string) => void, setCode: (n: number) => void): Command {
+  const program = new Command('switchyard')
+    .description('Durable multi-agent workflows on LangGraph.js')
+    .option('--db <path>', 'SQLite database file (env SWITCHYARD_DB; default .switchyard/switchyard.db)')
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: err, outputError: (s) => err(`switchyard: ${s.replace(/^error: /, '').trim()}\n`) })
+  registerRunCommands(program, out, setCode)
+  registerThreadCommands(program, out)
+  registerMiscCommands(program, out)
+  for (const c of program.commands) {
+    c.exitOverride().configureOutput({ writeOut: (s) => out.write(s), writeErr: err, outputError: (s) => err(`switchyard: ${s.replace(/^error: /, '').trim()}\n`) })
+    for (const sub of c.commands) sub.exitOverride().configureOutput({ writeOut: (s) => out.write(s), writeErr: err, outputError: (s) => err(`switchyard: ${s.replace(/^error: /, '').trim()}\n`) })
+  }
+  return program
+}
+
+/** Runs the CLI on `argv` (as process.argv) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const out: Out = { write: (s) => void process.stdout.write(s), isTTY: !!process.stdout.isTTY }
+  const err = (s: string) => void process.stderr.write(s)
+  let code: number = EXIT.OK
+  const program = buildProgram(out, err, (n) => { code = n })
+  try {
+    await program.parseAsync(argv)
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code)
+      return ok ? EXIT.OK : EXIT.USAGE
+    }
+    return reportError(e, err)
+  }
+  return code
+}
+
+// `tsx cli/main.ts ...` (npm start, npm run switchyard) runs the CLI directly.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await main(process.argv)
+}

@@ -1,0 +1,50 @@
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint'
+import { createChatModel, type ModelChoice } from '../agents/model-provider.js'
+import { GraphRegistry, type AnyGraph } from '../graphs/registry.js'
+import { FtsRetriever } from '../rag/fts-retriever.js'
+import { openDb, type OpenedDb } from '../store/db.js'
+import { KyselySaver } from '../store/kysely-saver.js'
+import { createRunRepo, type RunRepo } from '../store/run-repo.js'
+
+/** Everything a run needs, opened once per process: the store, the checkpointer, the model, the graphs. */
+export interface Runtime {
+  store: OpenedDb
+  runs: RunRepo
+  checkpointer: BaseCheckpointSaver
+  model: ModelChoice
+  registry: GraphRegistry
+  /** The compiled graph for a name, built once with this runtime's checkpointer. */
+  graph(name: string): AnyGraph
+  close(): Promise<void>
+}
+
+export interface RuntimeOptions {
+  dbPath: string
+  env?: NodeJS.ProcessEnv
+  registry?: GraphRegistry
+}
+
+export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const store = await openDb(opts.dbPath)
+  const checkpointer = new KyselySaver(store.db)
+  const model = createChatModel(opts.env ?? process.env)
+  const registry = opts.registry ?? new GraphRegistry()
+  const docs = new FtsRetriever({ db: store.db })
+  const compiled = new Map<string, AnyGraph>()
+  return {
+    store,
+    runs: createRunRepo(store.db),
+    checkpointer,
+    model,
+    registry,
+    graph(name) {
+      let g = compiled.get(name)
+      if (!g) {
+        g = registry.get(name).build({ checkpointer, model: model.model, modelLabel: model.label, docs })
+        compiled.set(name, g)
+      }
+      return g
+    },
+    close: () => store.close(),
+  }
+}

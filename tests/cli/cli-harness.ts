@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+const BIN = join(ROOT, 'cli/bin.js')
+
+export interface CliResult { code: number | null; stdout: string; stderr: string; events: Record<string, unknown>[] }
+
+/** A clean environment: no model configured unless a test sets one, so the offline model answers. */
+export function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra }
+  for (const k of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'SWITCHYARD_MODEL', 'SWITCHYARD_DB']) if (!(k in extra)) delete env[k]
+  return env
+}
+
+/** Starts `switchyard ...` as a child process (the package bin, as users run it). */
+export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+const parseLines = (s: string) =>
+  s.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
+
+/** Runs `switchyard ...` to completion. */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const child = spawnCli(args, env)
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
+  return new Promise((ok, fail) => {
+    child.once('error', fail)
+    child.once('close', (code) => ok({ code, stdout, stderr, events: args.includes('--json') ? parseLines(stdout) : [] }))
+  })
+}
+
+/** The last NDJSON line of a `--json` run. */
+export const resultOf = (r: CliResult) => {
+  const last = r.events.at(-1)
+  if (!last || last.type !== 'result') throw new Error(`no result line (exit ${r.code}):\n${r.stdout}\n${r.stderr}`)
+  return last as { type: 'result'; status: string; thread_id: string; run_id: string; checkpoint_id: string; next: string[]; output: Record<string, unknown>; interrupts: { id: string; node: string; value: Record<string, unknown> }[] }
+}
+
+/** A temp folder with a database path inside, removed by `cleanup`. */
+export function tempDb() {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-cli-'))
+  return { dir, db: join(dir, 'sy.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
