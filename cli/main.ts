@@ -41,7 +41,3 @@ export async function main(argv: string[]): Promise<number> {
   return code
 }
 
-// `tsx cli/main.ts ...` (npm start, npm run switchyard) runs the CLI directly.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await main(process.argv)
-}
