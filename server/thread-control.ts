@@ -26,18 +26,25 @@ export async function threadHistory(rt: Runtime, threadId: string, limit?: numbe
   const { graph } = await graphOf(rt, threadId)
   const out: HistoryEntry[] = []
   for await (const s of graph.getStateHistory({ configurable: { thread_id: threadId } }, limit ? { limit } : undefined)) {
-    const meta = (s.metadata ?? {}) as { step?: number; source?: string; writes?: Record<string, unknown> | null }
+    const meta = (s.metadata ?? {}) as { step?: number; source?: string }
     out.push({
       checkpoint_id: String(s.config.configurable?.checkpoint_id),
       parent_checkpoint_id: (s.parentConfig?.configurable?.checkpoint_id as string | undefined) ?? null,
       step: meta.step ?? -1,
       source: meta.source ?? '',
-      writes: Object.keys(meta.writes ?? {}),
+      writes: [],
       next: [...s.next],
       created_at: s.createdAt ?? null,
       interrupts: s.tasks.flatMap((t) => t.interrupts.map((i) => i.value)),
       values: s.values,
     })
+  }
+  // LangGraph 1.x no longer records writes in checkpoint metadata: a step's checkpoint was written by
+  // the nodes its parent had scheduled; an input or a fork (update) by the caller.
+  const byId = new Map(out.map((e) => [e.checkpoint_id, e]))
+  for (const e of out) {
+    const parent = e.parent_checkpoint_id ? byId.get(e.parent_checkpoint_id) : undefined
+    e.writes = e.source === 'loop' && parent ? parent.next : e.source === 'input' ? ['__input__'] : e.source === 'update' ? ['(fork)'] : []
   }
   return out
 }
