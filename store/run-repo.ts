@@ -11,8 +11,13 @@ export function createRunRepo(db: Kysely<DB>) {
     async ensureThread(threadId: string, graph: string): Promise<ThreadRow> {
       await db.insertInto('threads').values({ thread_id: threadId, graph })
         .onConflict((oc) => oc.column('thread_id').doNothing()).execute()
-      const t = await this.getThread(threadId)
-      if (t.graph !== null && t.graph !== graph) {
+      let t = await this.getThread(threadId)
+      if (t.graph === null) {
+        // a thread created without a graph (e.g. over HTTP) is bound to the graph of its first run
+        await db.updateTable('threads').set({ graph, updated_at: now() }).where('thread_id', '=', threadId).execute()
+        t = { ...t, graph }
+      }
+      if (t.graph !== graph) {
         throw new AppError('CONFLICT', `thread ${threadId} belongs to graph "${t.graph}", not "${graph}"`)
       }
       return t
