@@ -28,6 +28,12 @@ export function resumeValue(f: ResumeFlags): { value: unknown } | null {
   return null
 }
 
+async function readStdin(): Promise<string> {
+  let s = ''
+  for await (const chunk of process.stdin) s += String(chunk)
+  return s
+}
+
 const list = (v: string, prev: string[] = []) => prev.concat(v.split(',').map((s) => s.trim()).filter(Boolean))
 
 async function runAndRender(g: GlobalOpts, req: RunRequest, json: boolean, out: Out): Promise<number> {
@@ -53,9 +59,10 @@ export function registerRunCommands(program: Command, out: Out, setCode: (n: num
     .option('--pause-before <nodes>', 'pause before these nodes (comma-separated, repeatable)', list)
     .option('--json', 'NDJSON events, one per line')
     .action(async (graph: string, o: { input?: string; thread?: string; pauseBefore?: string[]; json?: boolean }, cmd: Command) => {
-      if (o.input === undefined) throw new UsageError('run needs --input TEXT|JSON')
+      const text = o.input ?? (process.stdin.isTTY ? undefined : await readStdin())
+      if (text === undefined || !text.trim()) throw new UsageError('run needs --input TEXT|JSON (or the input on stdin)')
       // unknown graph or bad input: fail before opening (or creating) the database
-      const input = new GraphRegistry().get(graph).parseInput(parseInput(o.input))
+      const input = new GraphRegistry().get(graph).parseInput(parseInput(text))
       setCode(await runAndRender(globals(cmd), { kind: 'input', graph, threadId: o.thread, input, pauseBefore: o.pauseBefore }, !!o.json, out))
     })
 

@@ -16,7 +16,7 @@ describe('bad flags, graphs, threads and checkpoints: one line on stderr, exit 2
 
   const cases: [string, string[], RegExp][] = [
     ['unknown graph', ['run', 'nope', '--input', 'x'], /unknown graph "nope"/],
-    ['missing input', ['run', 'team'], /needs --input/],
+    ['missing input (stdin empty)', ['run', 'team'], /needs --input/],
     ['input that is not JSON', ['run', 'team', '--input', '{bad'], /--input is not valid JSON/],
     ['input failing the schema', ['run', 'team', '--input', '{"task":""}'], /task must not be empty/],
     ['unknown option', ['run', 'team', '--input', 'x', '--bogus'], /unknown option '--bogus'/],
