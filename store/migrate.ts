@@ -4,19 +4,21 @@ import { AppError } from './app-error.js'
 import { checkpointsMigration } from './migrations/001-checkpoints.js'
 import { runsMigration } from './migrations/002-runs.js'
 import { ragMigration } from './migrations/003-rag.js'
+import { runQueueMigration } from './migrations/005-run-queue.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
   '001-checkpoints': checkpointsMigration,
   '002-runs': runsMigration,
   '003-rag': ragMigration,
+  '005-run-queue': runQueueMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName
     throw new AppError('INTERNAL', `migration ${failed ?? '?'} failed: ${String(error)}`, { cause: error })

@@ -27,6 +27,18 @@ export interface RunTable {
   cancel_requested: Generated<number>
   created_at: Generated<string>
   updated_at: Generated<string>
+  assistant_id: string | null
+  metadata: Generated<string>
+  multitask_strategy: Generated<string>
+  /** JSON RunKwargs: input, command, config, stream modes, interrupts, webhook ... */
+  kwargs: Generated<string>
+  /** Not before this time (after_seconds); null = now. */
+  available_at: string | null
+  attempt: Generated<number>
+  /** The thread's head checkpoint when the run started: rollback and crash recovery start from it. */
+  start_checkpoint_id: string | null
+  /** A stateless run's thread is deleted when it ends. */
+  temporary: Generated<number>
 }
 
 export interface RunEventTable {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb } from '../../store/db.js'
+import { MIGRATIONS } from '../../store/migrate.js'
 
 describe('openDb', () => {
   const dirs: string[] = []
@@ -15,10 +16,10 @@ describe('openDb', () => {
     const first = await openDb(path)
     expect(first.sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
     const applied = first.sqlite.prepare('select name from kysely_migration order by name').all() as { name: string }[]
-    expect(applied.map((r) => r.name)).toEqual(['001-checkpoints', '002-runs', '003-rag'])
+    expect(applied.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS).sort())
     await first.close()
     const again = await openDb(path)
-    expect((again.sqlite.prepare('select count(*) n from kysely_migration').get() as { n: number }).n).toBe(3)
+    expect((again.sqlite.prepare('select count(*) n from kysely_migration').get() as { n: number }).n).toBe(Object.keys(MIGRATIONS).length)
     await again.close()
   })
 })
