@@ -25,6 +25,8 @@ export function buildProgram(out: Out, err: (s: string) => void, setCode: (n: nu
 
 /** Runs the CLI on `argv` (as process.argv) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // a closed pipe (`switchyard ... | head`) ends output quietly instead of crashing
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0) })
   const out: Out = { write: (s) => void process.stdout.write(s), isTTY: !!process.stdout.isTTY }
   const err = (s: string) => void process.stderr.write(s)
   let code: number = EXIT.OK

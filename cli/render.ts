@@ -1,4 +1,4 @@
-import type { RunEvent, RunResult } from '../server/run-events.js'
+import type { CliEvent, RunResult } from './cli-events.js'
 import { EXIT } from './exit-codes.js'
 
 export interface Out { write(s: string): void; isTTY: boolean }
@@ -13,7 +13,7 @@ export function createRenderer(out: Out, json: boolean) {
   const t0 = performance.now()
   let inTokens = false
   const endTokens = () => { if (inTokens) { out.write('\n'); inTokens = false } }
-  return (e: RunEvent) => {
+  return (e: CliEvent) => {
     if (json) { out.write(`${JSON.stringify(e)}\n`); return }
     const dim = (s: string) => (out.isTTY ? `\x1b[2m${s}\x1b[0m` : s)
     switch (e.type) {
@@ -27,7 +27,7 @@ export function createRenderer(out: Out, json: boolean) {
       case 'node_end':
         endTokens()
         out.write(`${e.error ? '✖' : e.interrupted ? '⏸' : '✔'} ${e.node} ${dim(`(${fmtMs(e.elapsed_ms)})`)}${e.error ? ` ${e.error}` : ''}\n`); break
-      case 'checkpoint': break
+      case 'checkpoint': case 'error': break
       case 'result':
         endTokens(); renderResult(out, e, performance.now() - t0); break
     }

@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 import { GraphRegistry } from '../graphs/registry.js'
-import { executeRun, type RunRequest } from '../server/runner.js'
+import { runLocally, type LocalRunRequest } from '../server/local-run.js'
+import type { Runtime } from '../server/runtime.js'
+import { createCliMapper, type RunOutcome, type RunResult } from './cli-events.js'
 import { withRuntime, type GlobalOpts } from './context.js'
 import { parseJsonFlag, UsageError } from './exit-codes.js'
 import { createRenderer, exitCodeOf, type Out } from './render.js'
@@ -36,13 +38,34 @@ async function readStdin(): Promise<string> {
 
 const list = (v: string, prev: string[] = []) => prev.concat(v.split(',').map((s) => s.trim()).filter(Boolean))
 
-async function runAndRender(g: GlobalOpts, req: RunRequest, json: boolean, out: Out): Promise<number> {
+/** The result line: the run's settled status read together with the thread's state. */
+async function resultOf(rt: Runtime, r: Awaited<ReturnType<typeof runLocally>>): Promise<RunResult> {
+  const state = await rt.graph(r.graph).getState({ configurable: { thread_id: r.thread_id } })
+  const interrupts = state.tasks.flatMap((t) => t.interrupts.map((i) => ({ id: i.id ?? '', node: t.name, value: i.value })))
+  const status: RunOutcome = r.settled.status === 'error' ? 'error' : r.settled.status === 'interrupted' ? 'cancelled'
+    : interrupts.length > 0 ? 'interrupted' : state.next.length > 0 ? 'paused' : 'success'
+  return {
+    type: 'result', status, run_id: r.run_id, thread_id: r.thread_id, graph: r.graph,
+    checkpoint_id: (state.config.configurable?.checkpoint_id as string | undefined) ?? null,
+    next: [...state.next], output: state.values, interrupts,
+    ...(r.settled.error ? { error: r.settled.error } : {}),
+  }
+}
+
+async function runAndRender(g: GlobalOpts, req: LocalRunRequest, json: boolean, out: Out): Promise<number> {
   return withRuntime(g, async (rt) => {
     const ac = new AbortController()
     const onSig = () => ac.abort()
     process.once('SIGINT', onSig)
     try {
-      const result = await executeRun(rt, req, { onEvent: createRenderer(out, json), signal: ac.signal })
+      const render = createRenderer(out, json)
+      let map: ReturnType<typeof createCliMapper> | undefined
+      const r = await runLocally(rt, req, {
+        onStart: (run) => { map = createCliMapper({ threadId: run.thread_id, graph: run.graph, kind: req.kind, model: rt.model.label }) },
+        onEvent: (ev) => { for (const e of map?.(ev) ?? []) render(e) },
+      }, ac.signal)
+      const result = await resultOf(rt, r)
+      render(result)
       return exitCodeOf(result)
     } finally {
       process.off('SIGINT', onSig)
@@ -75,7 +98,7 @@ export function registerRunCommands(program: Command, out: Out, setCode: (n: num
     .option('--json', 'NDJSON events, one per line')
     .action(async (thread: string, o: ResumeFlags & { json?: boolean; pauseBefore?: string[] }, cmd: Command) => {
       const v = resumeValue(o)
-      const req: RunRequest = v ? { kind: 'resume', threadId: thread, value: v.value, pauseBefore: o.pauseBefore } : { kind: 'continue', threadId: thread, pauseBefore: o.pauseBefore }
+      const req: LocalRunRequest = v ? { kind: 'resume', threadId: thread, value: v.value, pauseBefore: o.pauseBefore } : { kind: 'continue', threadId: thread, pauseBefore: o.pauseBefore }
       setCode(await runAndRender(globals(cmd), req, !!o.json, out))
     })
 

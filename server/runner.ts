@@ -1,136 +1,97 @@
-import { randomUUID } from 'node:crypto'
 import { Command } from '@langchain/langgraph'
-import { AppError, toAppError } from '../store/app-error.js'
-import type { RunKind, RunStatus } from '../store/run-schema.js'
-import { createEventMapper, type InterruptInfo, type RunEvent, type RunOutcome, type RunResult } from './run-events.js'
+import { toAppError } from '../store/app-error.js'
+import type { RunRow, RunStatus } from '../store/run-schema.js'
+import { streamGraph } from './graph-stream.js'
+import { parseKwargs } from './run-kwargs.js'
 import type { Runtime } from './runtime.js'
+import { errorData, serializeData } from './serialize.js'
 
-/** What a starter (CLI, later HTTP and WebSocket) asks the runner to do. */
-export type RunRequest =
-  | { kind: 'input'; graph: string; threadId?: string; input: unknown; pauseBefore?: string[] }
-  | { kind: 'resume'; threadId: string; value: unknown; pauseBefore?: string[] }
-  | { kind: 'continue'; threadId: string; pauseBefore?: string[] }
-  | { kind: 'replay'; threadId: string; checkpointId: string; pauseBefore?: string[] }
-
-export interface RunOptions {
-  onEvent?: (e: RunEvent) => void
-  signal?: AbortSignal
-  /** How often to look for a cancel requested from another process (ms). */
+export interface ExecuteOptions {
+  /** Also look for a cancel requested by another process this often (ms); the CLI uses it. */
   cancelPollMs?: number
 }
 
-const STORED_STATUS: Record<RunOutcome, RunStatus> = {
-  success: 'success', interrupted: 'interrupted', paused: 'interrupted', cancelled: 'interrupted', error: 'error',
-}
+export interface Settled { status: RunStatus; error?: { code: string; message: string } }
 
-const isAlive = (pid: number | null) => {
-  if (!pid) return false
-  try { process.kill(pid, 0); return true } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM' }
-}
-
-/** Checks the request against the thread's state before anything is written. */
-async function prepare(rt: Runtime, req: RunRequest) {
-  const graphName = req.kind === 'input' ? req.graph : (await rt.runs.getThread(req.threadId)).graph
-  if (!graphName) throw new AppError('CONFLICT', `thread ${req.kind === 'input' ? req.threadId : req.threadId} has no graph`)
-  const def = rt.registry.get(graphName)
-  const graph = rt.graph(graphName)
-  const threadId = req.threadId ?? randomUUID()
-  const config = { configurable: { thread_id: threadId } as Record<string, unknown> }
-  let input: unknown = null
-  if (req.kind === 'input') {
-    input = def.parseInput(req.input)
-  } else {
-    const state = await graph.getState(config)
-    const pending = state.tasks.flatMap((t) => t.interrupts)
-    if (req.kind === 'resume') {
-      if (pending.length === 0) throw new AppError('CONFLICT', `thread ${threadId} is not waiting on an interrupt`)
-      input = new Command({ resume: req.value })
-    } else if (req.kind === 'continue') {
-      if (pending.length > 0) throw new AppError('CONFLICT', `thread ${threadId} is waiting on an interrupt: answer it with resume`)
-      if (state.next.length === 0) throw new AppError('CONFLICT', `thread ${threadId} has nothing left to run`)
-    } else {
-      const tuple = await rt.checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '', checkpoint_id: req.checkpointId } })
-      if (!tuple) throw new AppError('NOT_FOUND', `unknown checkpoint ${req.checkpointId} on thread ${threadId}`)
-      config.configurable.checkpoint_id = req.checkpointId
-    }
-  }
-  for (const node of req.pauseBefore ?? []) {
-    if (!(node in graph.nodes)) throw new AppError('VALIDATION', `graph ${graphName} has no node "${node}"`)
-  }
-  return { graphName, graph, threadId, config, input }
-}
-
-/** Runs left `running` by a process that no longer exists crashed: mark them so the thread can go on. */
-async function settleStaleRuns(rt: Runtime, threadId: string) {
-  for (const r of await rt.runs.runningRuns(threadId)) {
-    if (r.pid === process.pid && r.cancel_requested === 0) throw new AppError('CONFLICT', `thread ${threadId} already has a run in progress (${r.run_id})`)
-    if (r.pid !== process.pid && isAlive(r.pid)) throw new AppError('CONFLICT', `thread ${threadId} already has a run in progress (${r.run_id}, pid ${r.pid})`)
-    await rt.runs.finishRun(r.run_id, 'error', 'the process running it died; resume continues from the last checkpoint')
-  }
-}
+const headCheckpoint = async (rt: Runtime, threadId: string) =>
+  (await rt.checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '' } }))?.config.configurable?.checkpoint_id as string | undefined
 
 /**
- * The one path of every run: record the run, stream the graph with a durable checkpoint per step,
- * append each event to the run's log before handing it to the subscriber, and settle the status.
+ * The one path of every run (claimed from the queue, status running): stream the graph with a durable
+ * checkpoint per step, append each event to the run's log, then publish it, and settle the status.
+ * A retried run (after a crash) continues from the thread's last checkpoint instead of starting over.
  */
-export async function executeRun(rt: Runtime, req: RunRequest, opts: RunOptions = {}): Promise<RunResult> {
-  const { graphName, graph, threadId, config, input } = await prepare(rt, req)
-  await settleStaleRuns(rt, threadId)
-  await rt.runs.ensureThread(threadId, graphName)
-  const runId = randomUUID()
-  await rt.runs.insertRun({ run_id: runId, thread_id: threadId, graph: graphName, kind: req.kind as RunKind, payload: req.kind === 'resume' ? req.value : req.kind === 'input' ? input : null, pid: process.pid })
-  await rt.runs.setThreadStatus(threadId, 'busy')
-
-  let seq = 0
-  const emit = async (e: RunEvent) => {
-    await rt.runs.appendEvent(runId, seq++, e.type, e)
-    opts.onEvent?.(e)
-  }
+export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions = {}): Promise<Settled> {
+  const kw = parseKwargs(run.kwargs)
+  const graph = rt.graph(run.graph)
   const abort = new AbortController()
-  const onAbort = () => abort.abort(new AppError('CANCELLED', 'run cancelled'))
-  opts.signal?.addEventListener('abort', onAbort, { once: true })
-  if (opts.signal?.aborted) onAbort()
-  const poll = setInterval(() => {
-    rt.runs.isCancelRequested(runId).then((yes) => { if (yes) onAbort() }, () => undefined)
-  }, opts.cancelPollMs ?? 100)
+  rt.controllers.set(run.run_id, abort)
+  const poll = opts.cancelPollMs
+    ? setInterval(() => {
+        rt.runs.isCancelRequested(run.run_id).then((yes) => { if (yes) abort.abort('interrupt') }, () => undefined)
+      }, opts.cancelPollMs)
+    : undefined
 
-  let outcome: RunOutcome = 'success'
-  let error: AppError | undefined
+  let seq = (await rt.runs.lastSeq(run.run_id)) + 1
+  const emit = async (event: string, data: unknown) => {
+    const ev = { seq: seq++, event, data: serializeData(data) }
+    await rt.runs.appendEvent(run.run_id, ev.seq, ev.event, ev.data)
+    rt.bus.publish(run.run_id, ev)
+  }
+
+  let settled: Settled = { status: 'success' }
   try {
-    await emit({ type: 'run_start', run_id: runId, thread_id: threadId, graph: graphName, kind: req.kind, model: rt.model.label })
-    const map = createEventMapper()
-    const stream = await graph.stream(input as Parameters<typeof graph.stream>[0], {
-      ...config,
-      streamMode: ['tasks', 'checkpoints', 'messages'],
-      durability: 'sync',
+    const head = await headCheckpoint(rt, run.thread_id)
+    let input: unknown = kw.command ? new Command(kw.command as ConstructorParameters<typeof Command>[0]) : (kw.input ?? null)
+    // crashed mid-run (a later attempt, and the thread moved on since the run started): go on from the last checkpoint
+    const continuing = run.attempt > 1 && head !== undefined && head !== run.start_checkpoint_id
+    if (run.attempt <= 1) await rt.runs.setStartCheckpoint(run.run_id, head ?? null)
+    if (continuing) input = null
+    await rt.runs.setThreadStatus(run.thread_id, 'busy')
+    await emit('metadata', { run_id: run.run_id, attempt: run.attempt })
+    const configurable = { ...kw.config?.configurable, thread_id: run.thread_id, ...(kw.checkpoint_id && !continuing ? { checkpoint_id: kw.checkpoint_id } : {}) }
+    const events = streamGraph(graph, input, {
+      config: {
+        configurable,
+        runId: run.run_id,
+        metadata: { run_id: run.run_id, run_attempt: run.attempt, graph_id: run.graph, assistant_id: run.assistant_id },
+        ...(kw.config?.recursion_limit ? { recursionLimit: kw.config.recursion_limit } : {}),
+        ...(kw.config?.tags ? { tags: kw.config.tags } : {}),
+      },
+      modes: kw.stream_mode,
+      subgraphs: kw.subgraphs ?? false,
       signal: abort.signal,
-      interruptBefore: req.pauseBefore,
+      interruptBefore: kw.interrupt_before,
+      interruptAfter: kw.interrupt_after,
+      context: kw.context,
     })
-    for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
-      for (const e of map(mode, chunk)) await emit(e)
-    }
+    for await (const { event, data } of events) await emit(event, data)
   } catch (e) {
-    if (abort.signal.aborted) outcome = 'cancelled'
-    else { outcome = 'error'; error = toAppError(e) }
+    if (abort.signal.aborted) {
+      settled = { status: 'interrupted' }
+    } else {
+      const err = toAppError(e)
+      settled = { status: 'error', error: { code: err.code, message: err.message } }
+      await emit('error', errorData(e)).catch(() => undefined)
+    }
   } finally {
-    clearInterval(poll)
-    opts.signal?.removeEventListener('abort', onAbort)
+    if (poll) clearInterval(poll)
+    rt.controllers.delete(run.run_id)
   }
+  await settle(rt, run, settled, abort.signal.reason)
+  return settled
+}
 
-  const state = await graph.getState({ configurable: { thread_id: threadId } })
-  const interrupts: InterruptInfo[] = state.tasks.flatMap((t) =>
-    t.interrupts.map((i) => ({ id: i.id ?? '', node: t.name, value: i.value })))
-  if (outcome === 'success' && interrupts.length > 0) outcome = 'interrupted'
-  else if (outcome === 'success' && state.next.length > 0) outcome = 'paused'
-
-  const result: RunResult = {
-    type: 'result', status: outcome, run_id: runId, thread_id: threadId, graph: graphName,
-    checkpoint_id: (state.config.configurable?.checkpoint_id as string | undefined) ?? null,
-    next: [...state.next], output: state.values, interrupts,
-    ...(error ? { error: { code: error.code, message: error.message } } : {}),
+async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown) {
+  if (reason === 'rollback') await rt.runs.deleteRun(run.run_id)
+  else await rt.runs.finishRun(run.run_id, s.status, s.status === 'interrupted' ? 'cancelled' : s.error?.message ?? null)
+  if (run.temporary) {
+    await rt.checkpointer.deleteThread(run.thread_id)
+    await rt.runs.deleteThread(run.thread_id)
+  } else {
+    const state = await rt.graph(run.graph).getState({ configurable: { thread_id: run.thread_id } })
+    const waiting = state.tasks.some((t) => t.interrupts.length > 0) || (s.status !== 'error' && state.next.length > 0)
+    await rt.runs.setThreadStatus(run.thread_id, s.status === 'error' ? 'error' : waiting ? 'interrupted' : 'idle')
   }
-  await emit(result)
-  await rt.runs.finishRun(runId, STORED_STATUS[outcome], outcome === 'cancelled' ? 'cancelled' : error?.message ?? null)
-  await rt.runs.setThreadStatus(threadId, outcome === 'success' ? 'idle' : outcome === 'error' ? 'error' : 'interrupted')
-  return result
+  rt.bus.end(run.run_id)
 }

@@ -5,6 +5,7 @@ import { FtsRetriever } from '../rag/fts-retriever.js'
 import { openDb, type OpenedDb } from '../store/db.js'
 import { KyselySaver } from '../store/kysely-saver.js'
 import { createRunRepo, type RunRepo } from '../store/run-repo.js'
+import { RunEventBus } from './event-bus.js'
 
 /** Everything a run needs, opened once per process: the store, the checkpointer, the model, the graphs. */
 export interface Runtime {
@@ -13,6 +14,12 @@ export interface Runtime {
   checkpointer: BaseCheckpointSaver
   model: ModelChoice
   registry: GraphRegistry
+  /** Live tail of run event logs in this process. */
+  bus: RunEventBus
+  /** Abort handles of the runs executing in this process, by run id. */
+  controllers: Map<string, AbortController>
+  /** Wakes the run queue (set by whoever runs one in this process). */
+  wake: () => void
   /** The compiled graph for a name, built once with this runtime's checkpointer. */
   graph(name: string): AnyGraph
   close(): Promise<void>
@@ -37,6 +44,9 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     checkpointer,
     model,
     registry,
+    bus: new RunEventBus(),
+    controllers: new Map(),
+    wake: () => undefined,
     graph(name) {
       let g = compiled.get(name)
       if (!g) {

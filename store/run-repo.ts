@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely'
 import { AppError } from './app-error.js'
-import type { RunKind, RunRow, RunStatus, ThreadRow } from './run-schema.js'
+import { sql } from 'kysely'
+import type { Insertable } from 'kysely'
+import type { RunKind, RunRow, RunStatus, RunTable, ThreadRow } from './run-schema.js'
 import type { DB } from './schema.js'
 
 const now = () => new Date().toISOString()
@@ -34,20 +36,92 @@ export function createRunRepo(db: Kysely<DB>) {
       await db.updateTable('threads').set({ status, updated_at: now() }).where('thread_id', '=', threadId).execute()
     },
 
-    async insertRun(run: { run_id: string; thread_id: string; graph: string; kind: RunKind; payload: unknown; pid: number }): Promise<void> {
-      await db.insertInto('runs').values({ ...run, status: 'running', payload: JSON.stringify(run.payload ?? null), error: null }).execute()
+    /** Queues a run (status pending). */
+    async createRun(run: Omit<Insertable<RunTable>, 'status' | 'error' | 'pid'> & { kind: RunKind }): Promise<RunRow> {
+      return db.insertInto('runs').values({ ...run, status: 'pending', error: null, pid: null }).returningAll().executeTakeFirstOrThrow()
     },
 
     async finishRun(runId: string, status: RunStatus, error: string | null = null): Promise<void> {
       await db.updateTable('runs').set({ status, error, updated_at: now() }).where('run_id', '=', runId).execute()
     },
 
+    async setStartCheckpoint(runId: string, checkpointId: string | null): Promise<void> {
+      await db.updateTable('runs').set({ start_checkpoint_id: checkpointId }).where('run_id', '=', runId).execute()
+    },
+
+    /**
+     * Claims the oldest runnable pending run: due, and its thread has no running run (runs of a
+     * thread never overlap). One UPDATE, so two workers can never claim the same run.
+     */
+    async claimNext(pid: number): Promise<RunRow | undefined> {
+      const t = now()
+      return db.updateTable('runs')
+        .set({ status: 'running', pid, attempt: sql<number>`attempt + 1`, updated_at: t })
+        .where('status', '=', 'pending')
+        .where('run_id', '=', (eb) => eb.selectFrom('runs as r').select('r.run_id')
+          .where('r.status', '=', 'pending')
+          .where((w) => w.or([w('r.available_at', 'is', null), w('r.available_at', '<=', t)]))
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('runs as x').select('x.run_id')
+            .whereRef('x.thread_id', '=', 'r.thread_id').where('x.status', '=', 'running'))))
+          .orderBy('r.created_at').orderBy(sql`r.rowid`).limit(1))
+        .returningAll().executeTakeFirst()
+    },
+
+    /** Claims one given pending run, if its thread is free (the CLI runs exactly its own run). */
+    claimRun: (runId: string, pid: number): Promise<RunRow | undefined> =>
+      db.updateTable('runs')
+        .set({ status: 'running', pid, attempt: sql<number>`attempt + 1`, updated_at: now() })
+        .where('run_id', '=', runId).where('status', '=', 'pending')
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('runs as x').select('x.run_id')
+          .whereRef('x.thread_id', '=', 'runs.thread_id').where('x.status', '=', 'running'))))
+        .returningAll().executeTakeFirst(),
+
+    /** When the next delayed run becomes due, if any. */
+    async nextDueAt(): Promise<string | null> {
+      const r = await db.selectFrom('runs').select((eb) => eb.fn.min('available_at').as('at'))
+        .where('status', '=', 'pending').where('available_at', '>', now()).executeTakeFirst()
+      return (r?.at as string | null | undefined) ?? null
+    },
+
+    inflightRuns: (threadId: string): Promise<RunRow[]> =>
+      db.selectFrom('runs').selectAll().where('thread_id', '=', threadId).where('status', 'in', ['pending', 'running']).orderBy('created_at').execute(),
+
+    /** Runs left running by processes that died (crash recovery at start-up). */
+    async requeueOrphans(isAlive: (pid: number | null) => boolean): Promise<RunRow[]> {
+      const running = await db.selectFrom('runs').selectAll().where('status', '=', 'running').execute()
+      const orphans = running.filter((r) => !isAlive(r.pid))
+      for (const r of orphans) {
+        await db.updateTable('runs').set({ status: 'pending', pid: null, updated_at: now() }).where('run_id', '=', r.run_id).where('status', '=', 'running').execute()
+      }
+      return orphans
+    },
+
+    /** Removes a thread with its runs and their events (its checkpoints are the checkpointer's). */
+    async deleteThread(threadId: string): Promise<void> {
+      await db.deleteFrom('run_events').where('run_id', 'in', (eb) => eb.selectFrom('runs').select('run_id').where('thread_id', '=', threadId)).execute()
+      await db.deleteFrom('runs').where('thread_id', '=', threadId).execute()
+      await db.deleteFrom('threads').where('thread_id', '=', threadId).execute()
+    },
+
+    async deleteRun(runId: string): Promise<void> {
+      await db.deleteFrom('run_events').where('run_id', '=', runId).execute()
+      await db.deleteFrom('runs').where('run_id', '=', runId).execute()
+    },
+
+    async lastSeq(runId: string): Promise<number> {
+      const r = await db.selectFrom('run_events').select((eb) => eb.fn.max('seq').as('m')).where('run_id', '=', runId).executeTakeFirst()
+      return (r?.m as number | null | undefined) ?? -1
+    },
+
     getRun: (runId: string): Promise<RunRow> =>
       db.selectFrom('runs').selectAll().where('run_id', '=', runId)
         .executeTakeFirstOrThrow(() => new AppError('NOT_FOUND', `unknown run ${runId}`)),
 
-    listRuns: (threadId: string): Promise<RunRow[]> =>
-      db.selectFrom('runs').selectAll().where('thread_id', '=', threadId).orderBy('created_at').execute(),
+    listRuns: (threadId: string, o: { limit?: number; offset?: number; status?: string } = {}): Promise<RunRow[]> => {
+      let q = db.selectFrom('runs').selectAll().where('thread_id', '=', threadId)
+      if (o.status) q = q.where('status', '=', o.status as RunStatus)
+      return q.orderBy('created_at', 'desc').orderBy(sql`rowid`, 'desc').limit(o.limit ?? 10).offset(o.offset ?? 0).execute()
+    },
 
     runningRuns: (threadId: string): Promise<RunRow[]> =>
       db.selectFrom('runs').selectAll().where('thread_id', '=', threadId).where('status', '=', 'running').execute(),
@@ -64,15 +138,14 @@ export function createRunRepo(db: Kysely<DB>) {
       return r?.cancel_requested === 1
     },
 
-    async appendEvent(runId: string, seq: number, event: string, data: unknown): Promise<void> {
-      await db.insertInto('run_events').values({ run_id: runId, seq, event, data: JSON.stringify(data) }).execute()
+    /** Appends one event; `data` is already JSON (serialized once, stored and sent as is). */
+    async appendEvent(runId: string, seq: number, event: string, data: string): Promise<void> {
+      await db.insertInto('run_events').values({ run_id: runId, seq, event, data }).execute()
     },
 
-    async listEvents(runId: string, afterSeq = -1): Promise<{ seq: number; event: string; data: unknown }[]> {
-      const rows = await db.selectFrom('run_events').select(['seq', 'event', 'data'])
-        .where('run_id', '=', runId).where('seq', '>', afterSeq).orderBy('seq').execute()
-      return rows.map((r) => ({ seq: r.seq, event: r.event, data: JSON.parse(r.data) as unknown }))
-    },
+    listEvents: (runId: string, afterSeq = -1): Promise<{ seq: number; event: string; data: string }[]> =>
+      db.selectFrom('run_events').select(['seq', 'event', 'data'])
+        .where('run_id', '=', runId).where('seq', '>', afterSeq).orderBy('seq').execute(),
   }
 }
 export type RunRepo = ReturnType<typeof createRunRepo>

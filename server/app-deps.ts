@@ -1,0 +1,22 @@
+import type { Hono } from 'hono'
+import type { Runtime } from './runtime.js'
+
+/** A resource's routes: a sub-app built from the app's dependencies. */
+export type RouteFactory = (deps: AppDeps) => Hono
+
+/** What the HTTP app is built from. */
+export interface AppDeps {
+  /** The runtime every route reads and writes: store, checkpointer, graphs. */
+  rt: Runtime
+  /** Allowed CORS origins (`['*']` for any). CORS is off when absent or empty. */
+  corsOrigins?: string[]
+  /** Largest request body accepted, in bytes (default 1 MB); larger ones get a 413. */
+  maxBodyBytes?: number
+  /**
+   * More resources mounted after the built-in ones (meta, assistants, threads, store): the runs routes
+   * plug in here, e.g. `createApp({ rt, routes: [runsRoutes] })`.
+   */
+  routes?: RouteFactory[]
+  /** Where internal (5xx) errors are reported; default `console.error`. */
+  logError?: (e: Error) => void
+}

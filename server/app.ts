@@ -1,0 +1,50 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { AppError } from '../store/app-error.js'
+import type { AppDeps, RouteFactory } from './app-deps.js'
+import { ensureGraphAssistants } from './graph-assistants.js'
+import { errorHandler, routeNotFound } from './http-errors.js'
+import { assistantsRoutes } from './routes/assistants-routes.js'
+import { metaRoutes } from './routes/meta-routes.js'
+import { storeRoutes } from './routes/store-routes.js'
+import { threadsRoutes } from './routes/threads-routes.js'
+
+export type { AppDeps, RouteFactory } from './app-deps.js'
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+/** The resources every app serves; `deps.routes` are mounted after these (that is where the runs routes go). */
+export const BUILT_IN_ROUTES: readonly RouteFactory[] = [metaRoutes, assistantsRoutes, threadsRoutes, storeRoutes]
+
+/**
+ * The LangGraph Platform API over a runtime: one sub-app per resource, zod at the boundary, and every
+ * failure (bad input, unknown id or route, body too large, internal) answered as JSON `{code, message, details}`.
+ *
+ * @example
+ * const app = createApp({ rt, routes: [runsRoutes] })
+ * const res = await app.request('/assistants/search', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+ */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono()
+  // the default assistant of each graph exists before the first request is answered
+  const ready = ensureGraphAssistants(deps.rt)
+  ready.catch(() => undefined)
+  if (deps.corsOrigins?.length) {
+    const origin = deps.corsOrigins.includes('*') ? '*' : deps.corsOrigins
+    app.use('*', cors({ origin, exposeHeaders: ['X-Pagination-Next', 'X-Pagination-Total', 'Content-Location', 'Location'] }))
+  }
+  const maxSize = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  app.use('*', bodyLimit({
+    maxSize,
+    onError: () => { throw new AppError('TOO_LARGE', `request body larger than ${maxSize} bytes`, { details: { max_bytes: maxSize } }) },
+  }))
+  app.use('*', async function awaitReady(_c, next) {
+    await ready
+    await next()
+  })
+  for (const routes of [...BUILT_IN_ROUTES, ...(deps.routes ?? [])]) app.route('/', routes(deps))
+  app.onError(errorHandler(deps.logError ?? ((e) => console.error(e.cause ?? e))))
+  app.notFound(routeNotFound)
+  return app
+}

@@ -1,0 +1,98 @@
+import type { StreamMode } from '@langchain/langgraph'
+import type { AnyGraph } from '../graphs/registry.js'
+
+/** Stream modes a client may ask for (Platform API names). */
+export const API_STREAM_MODES = ['values', 'updates', 'messages', 'messages-tuple', 'custom', 'debug', 'events', 'tasks', 'checkpoints'] as const
+export type ApiStreamMode = (typeof API_STREAM_MODES)[number]
+
+export interface GraphStreamOptions {
+  config: Record<string, unknown>
+  modes: ApiStreamMode[]
+  subgraphs: boolean
+  signal: AbortSignal
+  interruptBefore?: string[] | '*'
+  interruptAfter?: string[] | '*'
+  context?: unknown
+}
+
+export interface ApiEvent { event: string; data: unknown }
+
+/** Library modes needed to produce the requested API modes. */
+function libraryModes(modes: ApiStreamMode[]): StreamMode[] {
+  const lib = new Set<StreamMode>()
+  for (const m of modes) {
+    if (m === 'messages-tuple' || m === 'messages') lib.add('messages')
+    else if (m !== 'events') lib.add(m)
+  }
+  if (modes.includes('messages')) lib.add('values')
+  return [...lib]
+}
+
+/**
+ * Runs the graph and yields Platform API events: one per requested mode and chunk, named `mode` or
+ * `mode|ns1|ns2` for subgraphs; `messages-tuple` arrives as `messages` ([chunk, metadata]) and the
+ * legacy `messages` mode as `messages/metadata` then `messages/partial` (accumulated per message id)
+ * and `messages/complete`. Uses `graph.stream`; only the `events` mode needs the slower `streamEvents`.
+ */
+export async function* streamGraph(graph: AnyGraph, input: unknown, o: GraphStreamOptions): AsyncGenerator<ApiEvent> {
+  const lib = libraryModes(o.modes)
+  const common = {
+    ...o.config,
+    streamMode: lib.length > 0 ? lib : (['values'] as StreamMode[]),
+    subgraphs: true,
+    signal: o.signal,
+    interruptBefore: o.interruptBefore,
+    interruptAfter: o.interruptAfter,
+    durability: 'sync' as const,
+    ...(o.context !== undefined ? { context: o.context } : {}),
+  }
+  const translate = createTranslator(o.modes, o.subgraphs)
+  // the compiled graph's option types are generic over its state; the runner drives graphs of any shape
+  const g = graph as unknown as {
+    stream(i: unknown, opts: unknown): Promise<AsyncIterable<[string[], string, unknown]>>
+    streamEvents(i: unknown, opts: unknown): AsyncIterable<unknown>
+  }
+  if (o.modes.includes('events')) {
+    const events = g.streamEvents(input, { ...common, version: 'v2' })
+    for await (const ev of events as AsyncIterable<{ event: string; data: { chunk?: unknown }; run_id?: string; metadata?: Record<string, unknown> }>) {
+      if (ev.event === 'on_chain_stream' && Array.isArray(ev.data.chunk) && ev.data.chunk.length === 3 && Array.isArray(ev.data.chunk[0])) {
+        yield* translate(ev.data.chunk as [string[], string, unknown])
+      }
+      yield { event: 'events', data: ev }
+    }
+    return
+  }
+  for await (const part of await g.stream(input, common)) yield* translate(part)
+}
+
+interface MessageLike { id?: string; concat?(o: unknown): MessageLike }
+
+function createTranslator(modes: ApiStreamMode[], subgraphs: boolean) {
+  const partial = new Map<string, MessageLike>()
+  const completed = new Set<string>()
+  return function* ([ns, mode, chunk]: [string[], string, unknown]): Generator<ApiEvent> {
+    if (ns.length > 0 && !subgraphs) return
+    const name = (m: string) => (ns.length > 0 ? `${m}|${ns.join('|')}` : m)
+    if (mode === 'messages') {
+      if (modes.includes('messages-tuple')) yield { event: name('messages'), data: chunk }
+      if (modes.includes('messages')) {
+        const [msg, meta] = chunk as [MessageLike, unknown]
+        if (!msg.id) return
+        const prev = partial.get(msg.id)
+        if (!prev) yield { event: 'messages/metadata', data: { [msg.id]: { metadata: meta } } }
+        const acc = prev?.concat ? prev.concat(msg) : msg
+        partial.set(msg.id, acc)
+        yield { event: 'messages/partial', data: [acc] }
+      }
+      return
+    }
+    if (mode === 'values' && modes.includes('messages') && chunk && typeof chunk === 'object' && 'messages' in chunk) {
+      const list = (chunk as { messages: unknown }).messages
+      const done = (Array.isArray(list) ? list : [list]).filter((m): m is MessageLike & { id: string } =>
+        !!m && typeof m === 'object' && typeof (m as MessageLike).id === 'string' && !completed.has((m as { id: string }).id))
+      for (const m of done) completed.add(m.id)
+      if (done.length > 0) yield { event: 'messages/complete', data: done }
+    }
+    if ((modes as string[]).includes(mode)) yield { event: name(mode), data: chunk }
+  }
+}

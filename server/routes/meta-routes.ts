@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { Hono } from 'hono'
+import type { AppDeps } from '../app-deps.js'
+
+const versionOf = (path: string | URL): string | undefined => {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { version?: string }).version
+  } catch {
+    return undefined
+  }
+}
+
+const VERSION = versionOf(new URL('../../package.json', import.meta.url))
+const LANGGRAPH_VERSION = versionOf(createRequire(import.meta.url).resolve('@langchain/langgraph/package.json'))
+
+/** `GET /ok` and `GET /info`, in the official server's shapes. */
+export const metaRoutes = (_deps: AppDeps) => new Hono()
+  .get('/ok', (c) => c.json({ ok: true }))
+  .get('/info', (c) => c.json({
+    version: VERSION,
+    langgraph_js_version: LANGGRAPH_VERSION,
+    context: 'js',
+    server: 'switchyard',
+    flags: { assistants: true, crons: false, langsmith: false, langsmith_tracing_replicas: false },
+  }))

@@ -1,0 +1,35 @@
+import { zValidator } from '@hono/zod-validator'
+import { Hono } from 'hono'
+import type { AppDeps } from '../app-deps.js'
+import { invalidInput } from '../http-errors.js'
+import { sendJson } from '../http-json.js'
+import { readThreadHistory, readThreadState } from '../thread-state.js'
+import { updateThreadState } from '../thread-update.js'
+import { HistoryBody, HistoryQuery, StateAtCheckpoint, StateQuery, StateUpdate } from './thread-schemas.js'
+
+/** A thread's state (head or at a checkpoint), state updates (forks) and checkpoint history. */
+export function threadStateRoutes({ rt }: AppDeps) {
+  return new Hono()
+    .get('/threads/:thread_id/state', zValidator('query', StateQuery, invalidInput), async (c) =>
+      sendJson(c, await readThreadState(rt, c.req.param('thread_id'), { subgraphs: c.req.valid('query').subgraphs })))
+    .post('/threads/:thread_id/state', zValidator('json', StateUpdate, invalidInput), async (c) => {
+      const { checkpoint, ...u } = c.req.valid('json')
+      return sendJson(c, await updateThreadState(rt, c.req.param('thread_id'), { ...u, checkpoint: checkpoint ?? undefined }))
+    })
+    .post('/threads/:thread_id/state/checkpoint', zValidator('json', StateAtCheckpoint, invalidInput), async (c) => {
+      const { checkpoint, subgraphs } = c.req.valid('json')
+      return sendJson(c, await readThreadState(rt, c.req.param('thread_id'), { checkpoint, subgraphs }))
+    })
+    .get('/threads/:thread_id/state/:checkpoint_id', zValidator('query', StateQuery, invalidInput), async (c) => {
+      const checkpoint = { checkpoint_id: c.req.param('checkpoint_id') }
+      return sendJson(c, await readThreadState(rt, c.req.param('thread_id'), { checkpoint, subgraphs: c.req.valid('query').subgraphs }))
+    })
+    .get('/threads/:thread_id/history', zValidator('query', HistoryQuery, invalidInput), async (c) =>
+      sendJson(c, await readThreadHistory(rt, c.req.param('thread_id'), c.req.valid('query'))))
+    .post('/threads/:thread_id/history', zValidator('json', HistoryBody, invalidInput), async (c) => {
+      const b = c.req.valid('json')
+      return sendJson(c, await readThreadHistory(rt, c.req.param('thread_id'), {
+        limit: b.limit, before: b.before ?? undefined, metadata: b.metadata ?? undefined, checkpoint: b.checkpoint ?? undefined,
+      }))
+    })
+}

@@ -1,0 +1,59 @@
+import { v7 } from '@langchain/core/utils/uuid'
+import { zValidator } from '@hono/zod-validator'
+import { Hono } from 'hono'
+import { createThreadRepo } from '../../store/thread-repo.js'
+import type { AppDeps } from '../app-deps.js'
+import { invalidInput } from '../http-errors.js'
+import { sendJson } from '../http-json.js'
+import { copyThread } from '../thread-copy.js'
+import { deleteThread } from '../thread-delete.js'
+import { applySupersteps } from '../thread-update.js'
+import { searchThreads, threadView, type ThreadView } from '../thread-view.js'
+import { threadStateRoutes } from './thread-state-routes.js'
+import { ThreadCount, ThreadCreate, ThreadPatch, ThreadSearch } from './thread-schemas.js'
+
+const pick = (t: ThreadView, fields?: string[]) =>
+  fields ? Object.fromEntries(Object.entries(t).filter(([k]) => fields.includes(k))) : t
+
+/** `/threads`: create, search, count, read, patch, copy, delete; state and history in thread-state-routes. */
+export function threadsRoutes(deps: AppDeps) {
+  const { rt } = deps
+  const repo = createThreadRepo(rt.store.db)
+  const view = async (id: string) => threadView(rt, await repo.get(id))
+  return new Hono()
+    .post('/threads', zValidator('json', ThreadCreate, invalidInput), async (c) => {
+      const b = c.req.valid('json')
+      const metadata = b.metadata ?? {}
+      // the SDK's `graphId` arrives as metadata.graph_id: a registered graph binds the thread to it
+      const graph = typeof metadata.graph_id === 'string' && rt.registry.names().includes(metadata.graph_id) ? metadata.graph_id : null
+      const id = b.thread_id ?? v7()
+      const existed = (await repo.find(id)) !== undefined
+      await repo.create(id, { metadata, graph }, b.if_exists ?? 'raise')
+      if (!existed && b.supersteps?.length) await applySupersteps(rt, id, b.supersteps)
+      return sendJson(c, await view(id))
+    })
+    .post('/threads/search', zValidator('json', ThreadSearch, invalidInput), async (c) => {
+      const { select, limit, offset, sort_by, sort_order, ...filter } = c.req.valid('json')
+      const { threads, total } = await searchThreads(rt, filter, { limit, offset, sort_by, sort_order })
+      c.header('X-Pagination-Total', String(total))
+      if (offset + threads.length < total) c.header('X-Pagination-Next', String(offset + threads.length))
+      return sendJson(c, threads.map((t) => pick(t, select)))
+    })
+    .post('/threads/count', zValidator('json', ThreadCount, invalidInput), async (c) => {
+      const { values, ...filter } = c.req.valid('json')
+      if (values === undefined) return c.json(await repo.count(filter))
+      return c.json((await searchThreads(rt, { ...filter, values }, { limit: 1, offset: 0 })).total)
+    })
+    .get('/threads/:thread_id', async (c) => sendJson(c, await view(c.req.param('thread_id'))))
+    .patch('/threads/:thread_id', zValidator('json', ThreadPatch, invalidInput), async (c) => {
+      const id = c.req.param('thread_id')
+      await repo.patchMetadata(id, c.req.valid('json').metadata ?? {})
+      return sendJson(c, await view(id))
+    })
+    .delete('/threads/:thread_id', async (c) => {
+      await deleteThread(rt, c.req.param('thread_id'))
+      return c.body(null, 204)
+    })
+    .post('/threads/:thread_id/copy', async (c) => sendJson(c, await threadView(rt, await copyThread(rt, c.req.param('thread_id')))))
+    .route('/', threadStateRoutes(deps))
+}

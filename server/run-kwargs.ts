@@ -1,0 +1,19 @@
+import type { ApiStreamMode } from './graph-stream.js'
+
+/** What a queued run executes, stored as JSON in `runs.kwargs`. */
+export interface RunKwargs {
+  input?: unknown
+  command?: { resume?: unknown; update?: unknown; goto?: unknown }
+  config?: { configurable?: Record<string, unknown>; recursion_limit?: number; tags?: string[] }
+  context?: unknown
+  stream_mode: ApiStreamMode[]
+  subgraphs?: boolean
+  interrupt_before?: string[] | '*'
+  interrupt_after?: string[] | '*'
+  /** Start from this checkpoint (replay, or the state a rollback returned to). */
+  checkpoint_id?: string
+  webhook?: string
+  resumable?: boolean
+}
+
+export const parseKwargs = (json: string): RunKwargs => JSON.parse(json) as RunKwargs

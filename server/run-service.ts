@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto'
+import { AppError } from '../store/app-error.js'
+import type { RunKind, RunRow } from '../store/run-schema.js'
+import type { RunKwargs } from './run-kwargs.js'
+import type { Runtime } from './runtime.js'
+
+export const MULTITASK_STRATEGIES = ['reject', 'interrupt', 'rollback', 'enqueue'] as const
+export type MultitaskStrategy = (typeof MULTITASK_STRATEGIES)[number]
+export type CancelAction = 'interrupt' | 'rollback'
+
+export interface NewRun {
+  threadId?: string
+  graph: string
+  assistantId?: string
+  kind: RunKind
+  kwargs: RunKwargs
+  metadata?: Record<string, unknown>
+  multitaskStrategy?: MultitaskStrategy
+  /** What to do when the thread does not exist: 'create' it, or 'reject' (404). */
+  ifNotExists?: 'create' | 'reject'
+  afterSeconds?: number
+  /** A stateless run: its thread is deleted when it ends. */
+  temporary?: boolean
+}
+
+/**
+ * Queues a run, applying the thread's multitask strategy to runs already in flight on it:
+ * reject (409), interrupt or rollback them (rollback also returns the thread to the state the
+ * rolled-back run started from), or enqueue behind them.
+ */
+export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
+  const threadId = r.threadId ?? randomUUID()
+  const exists = await rt.runs.getThread(threadId).then(() => true, () => false)
+  if (!exists && r.threadId && r.ifNotExists === 'reject') throw new AppError('NOT_FOUND', `unknown thread ${threadId}`)
+  await rt.runs.ensureThread(threadId, r.graph)
+  const strategy = r.multitaskStrategy ?? 'reject'
+  const inflight = await rt.runs.inflightRuns(threadId)
+  const kwargs = { ...r.kwargs }
+  if (inflight.length > 0) {
+    if (strategy === 'reject') throw new AppError('CONFLICT', `thread ${threadId} is already running a run; wait for it, or choose another multitask_strategy`)
+    if (strategy === 'interrupt' || strategy === 'rollback') {
+      const starts = inflight.map((x) => x.start_checkpoint_id).filter((x): x is string => !!x)
+      for (const run of inflight) await cancelRun(rt, run, strategy)
+      if (strategy === 'rollback' && kwargs.checkpoint_id === undefined && kwargs.command === undefined) {
+        if (starts[0]) kwargs.checkpoint_id = starts[0]
+        else if (inflight.some((x) => x.status === 'running')) await rt.checkpointer.deleteThread(threadId)
+      }
+    }
+  }
+  const run = await rt.runs.createRun({
+    run_id: randomUUID(),
+    thread_id: threadId,
+    graph: r.graph,
+    kind: r.kind,
+    assistant_id: r.assistantId ?? null,
+    kwargs: JSON.stringify(kwargs),
+    metadata: JSON.stringify(r.metadata ?? {}),
+    multitask_strategy: strategy,
+    available_at: r.afterSeconds ? new Date(Date.now() + r.afterSeconds * 1000).toISOString() : null,
+    temporary: r.temporary ? 1 : 0,
+  })
+  rt.wake()
+  return run
+}
+
+/**
+ * Cancels a run: a pending one never starts; a running one in this process aborts at once; one
+ * running in another process is flagged and aborts within that process's poll interval.
+ * Checkpoints are kept (history is never rewritten); `rollback` also deletes the run itself.
+ */
+export async function cancelRun(rt: Runtime, run: RunRow, action: CancelAction = 'interrupt'): Promise<void> {
+  if (run.status === 'pending') {
+    if (action === 'rollback') await rt.runs.deleteRun(run.run_id)
+    else await rt.runs.finishRun(run.run_id, 'interrupted', 'cancelled')
+    rt.bus.end(run.run_id)
+    return
+  }
+  if (run.status !== 'running') return
+  const local = rt.controllers.get(run.run_id)
+  if (local) local.abort(action)
+  else await rt.runs.requestCancel(run.thread_id)
+}
+
+/** Resolves when the run has ended (any final status), following the bus, with the store as the source of truth. */
+export async function waitForRun(rt: Runtime, runId: string, signal?: AbortSignal): Promise<RunRow | undefined> {
+  const done = (r: RunRow | undefined) => !r || (r.status !== 'pending' && r.status !== 'running')
+  return new Promise((resolve, reject) => {
+    let finished = false
+    const check = () => {
+      rt.runs.getRun(runId).catch(() => undefined).then((r) => {
+        if (!finished && done(r)) { finished = true; cleanup(); resolve(r) }
+      }, reject)
+    }
+    const off = rt.bus.subscribe(runId, (ev) => { if (ev === null) check() })
+    // a run executed by another process publishes nothing here: look at the store now and then
+    const timer = setInterval(check, 1000)
+    const onAbort = () => { finished = true; cleanup(); resolve(undefined) }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    function cleanup() { off(); clearInterval(timer); signal?.removeEventListener('abort', onAbort) }
+    check()
+  })
+}

@@ -1,0 +1,66 @@
+import type { Server } from 'node:http'
+import { serve } from '@hono/node-server'
+import type { Hono } from 'hono'
+import { DEFAULT_DB_PATH } from '../store/db.js'
+import { createApp, type AppDeps } from './app.js'
+import { ensureGraphAssistants } from './graph-assistants.js'
+import { openRuntime, type Runtime } from './runtime.js'
+
+export interface ServeOptions extends Omit<AppDeps, 'rt'> {
+  /** Interface to listen on (default 127.0.0.1: not reachable from other machines). */
+  host?: string
+  /** Port (default 8123, the SDK's default; 0 picks a free one). */
+  port?: number
+  /** Database to open a runtime on (default .switchyard/switchyard.db); ignored when `rt` is given. */
+  dbPath?: string
+  /** Serve this runtime instead of opening one; the caller closes it. */
+  rt?: Runtime
+  /** Environment for the runtime opened here (model choice); default process.env. */
+  env?: NodeJS.ProcessEnv
+}
+
+export interface RunningServer {
+  url: string
+  host: string
+  port: number
+  rt: Runtime
+  app: Hono
+  /** Stops listening, then closes the runtime if this server opened it. */
+  close(): Promise<void>
+}
+
+/**
+ * Serves the Platform API on `host:port` until `close()`.
+ *
+ * @example
+ * const srv = await startServer({ port: 0, dbPath: join(dir, 'test.db') })
+ * const client = new Client({ apiUrl: srv.url })
+ */
+export async function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
+  const { host = '127.0.0.1', port = 8123, dbPath = DEFAULT_DB_PATH, rt: given, env, ...appOpts } = opts
+  const rt = given ?? await openRuntime({ dbPath, env })
+  try {
+    await ensureGraphAssistants(rt)
+    const app = createApp({ ...appOpts, rt })
+    const { server, actualPort } = await new Promise<{ server: Server; actualPort: number }>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port, hostname: host }, (info) => resolve({ server: s as Server, actualPort: info.port }))
+      s.once('error', reject)
+    })
+    const shown = host.includes(':') ? `[${host}]` : host
+    return {
+      url: `http://${shown}:${actualPort}`, host, port: actualPort, rt, app,
+      close: async () => {
+        await new Promise<void>((ok, fail) => {
+          server.close((e) => (e ? fail(e) : ok()))
+          server.closeIdleConnections()
+          // a client holding a busy keep-alive socket must not keep the process up forever
+          setTimeout(() => server.closeAllConnections(), 2_000).unref()
+        })
+        if (!given) await rt.close()
+      },
+    }
+  } catch (e) {
+    if (!given) await rt.close()
+    throw e
+  }
+}
