@@ -35,24 +35,30 @@ export async function loadBlobs(
   const { threadId, ns, wanted } = scope
   const out = new Map<string, LoadedBlob>()
   if (wanted.size === 0) return out
+  // CROSS JOIN keeps the chain row as the outer loop (SQLite does not reorder it), so each step is one
+  // primary-key lookup; the seed spells out every key column per channel so each OR term uses the key too.
   const rows = await db
     .withRecursive('chain(channel, version, base_version)', (qc) =>
       qc.selectFrom('checkpoint_blobs')
         .select(['channel', 'version', 'base_version'])
-        .where('thread_id', '=', threadId)
-        .where('checkpoint_ns', '=', ns)
-        .where((eb) => eb.or([...wanted].map(([ch, vs]) => eb.and([eb('channel', '=', ch), eb('version', 'in', [...vs])]))))
+        .where((eb) => eb.or([...wanted].map(([ch, vs]) => eb.and([
+          eb('thread_id', '=', threadId), eb('checkpoint_ns', '=', ns), eb('channel', '=', ch), eb('version', 'in', [...vs]),
+        ]))))
         .union((u) =>
-          u.selectFrom('checkpoint_blobs as b')
-            .innerJoin('chain as c', (j) => j.onRef('b.channel', '=', 'c.channel').onRef('b.version', '=', 'c.base_version'))
+          u.selectFrom('chain as c')
+            .crossJoin('checkpoint_blobs as b')
             .select(['b.channel', 'b.version', 'b.base_version'])
             .where('b.thread_id', '=', threadId)
-            .where('b.checkpoint_ns', '=', ns)))
-    .selectFrom('checkpoint_blobs as b')
-    .innerJoin('chain as c', (j) => j.onRef('b.channel', '=', 'c.channel').onRef('b.version', '=', 'c.version'))
+            .where('b.checkpoint_ns', '=', ns)
+            .whereRef('b.channel', '=', 'c.channel')
+            .whereRef('b.version', '=', 'c.base_version')))
+    .selectFrom('chain as c')
+    .crossJoin('checkpoint_blobs as b')
     .select(['b.channel', 'b.version', 'b.kind', 'b.type', 'b.base_version', 'b.data'])
     .where('b.thread_id', '=', threadId)
     .where('b.checkpoint_ns', '=', ns)
+    .whereRef('b.channel', '=', 'c.channel')
+    .whereRef('b.version', '=', 'c.version')
     .execute()
 
   const byKey = new Map<string, ChainRow>()

@@ -22,25 +22,35 @@ export interface FullCopyPolicy {
   ratio: number
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array) =>
-  a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
+const OPEN = 0x5b // [
+const CLOSE = 0x5d // ]
+const COMMA = 0x2c // ,
+const EMPTY = new Uint8Array([OPEN, CLOSE])
 
-/** Serialized elements of an array whose elements all serialize as JSON, else undefined (no delta possible). */
-async function elementBytes(serde: SerializerProtocol, value: unknown[]): Promise<Uint8Array[] | undefined> {
-  const dumped = await Promise.all(value.map((e) => serde.dumpsTyped(e)))
-  return dumped.every(([type]) => type === 'json') ? dumped.map(([, bytes]) => bytes) : undefined
-}
+const isJsonArray = (b: Uint8Array) => b.byteLength >= 2 && b[0] === OPEN && b[b.byteLength - 1] === CLOSE
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0
 
-/** True when `prev` is an element-wise prefix of `next`. */
-function isPrefix(prev: Uint8Array[], next: Uint8Array[]): boolean {
-  if (prev.length > next.length) return false
-  for (let i = 0; i < prev.length; i++) if (!sameBytes(prev[i]!, next[i]!)) return false
-  return true
+/**
+ * The JSON array of the elements `next` adds to `prev`, or undefined if `next` does not extend `prev`.
+ * `prev` minus its closing bracket ends after a complete element, so when `next` repeats those bytes and then
+ * has a comma, its first elements are exactly `prev`'s (a comma ends any JSON token) and the rest are new.
+ * One serialization of the whole value and a memcmp: no element-by-element work.
+ */
+export function appendedTail(prev: Uint8Array, next: Uint8Array): Uint8Array | undefined {
+  if (!isJsonArray(prev) || !isJsonArray(next) || next.byteLength < prev.byteLength) return undefined
+  if (prev.byteLength === 2) return next
+  if (next.byteLength === prev.byteLength) return same(prev, next) ? EMPTY : undefined
+  const body = prev.byteLength - 1
+  if (next[body] !== COMMA || !same(prev.subarray(0, body), next.subarray(0, body))) return undefined
+  const tail = new Uint8Array(next.byteLength - body)
+  tail[0] = OPEN
+  tail.set(next.subarray(body + 1), 1)
+  return tail
 }
 
 /**
  * Encodes the channels named in `newVersions` (those that changed since the parent): one row per channel, a
- * delta holding only the appended elements when `base(channel)` is a prefix of the new value, else a full copy.
+ * delta holding only the appended elements when the new value extends `base(channel)`, else a full copy.
  * A channel listed in `newVersions` but absent from `values` has no value at that version and gets no row.
  */
 export async function encodeBlobs(
@@ -54,25 +64,22 @@ export async function encodeBlobs(
     if (!Object.prototype.hasOwnProperty.call(change.values, channel)) return
     const version = String(v)
     const value = change.values[channel]
-    const elems = Array.isArray(value) ? await elementBytes(serde, value) : undefined
-    const base = elems && change.base(channel)
-    if (base?.elems && isPrefix(base.elems, elems!)) {
-      const [type, data] = await serde.dumpsTyped((value as unknown[]).slice(base.elems.length))
-      const deltaBytes = base.deltaBytes + data.byteLength
-      if (deltaBytes <= base.fullBytes * policy.ratio) {
-        rows.push({ channel, version, kind: 'delta', type, base_version: base.version, data })
-        states.set(channel, { version, elems, fullBytes: base.fullBytes, deltaBytes })
-        return
-      }
-    }
     const [type, data] = await serde.dumpsTyped(value)
+    const json = type === 'json' && Array.isArray(value) ? data : undefined
+    const base = json && change.base(channel)
+    const tail = base?.json && appendedTail(base.json, json!)
+    if (base && tail && base.deltaBytes + tail.byteLength <= base.fullBytes * policy.ratio) {
+      rows.push({ channel, version, kind: 'delta', type, base_version: base.version, data: tail })
+      states.set(channel, { version, json, fullBytes: base.fullBytes, deltaBytes: base.deltaBytes + tail.byteLength })
+      return
+    }
     rows.push({ channel, version, kind: 'full', type, base_version: null, data })
-    states.set(channel, { version, elems, fullBytes: data.byteLength, deltaBytes: 0 })
+    states.set(channel, { version, json, fullBytes: data.byteLength, deltaBytes: 0 })
   }))
   return { rows, states }
 }
 
-/** The channels of `newVersions` whose previous value could be extended by an append (arrays). */
+/** The channels of `newVersions` whose new value could extend the previous one (arrays). */
 export const appendCandidates = (values: Record<string, unknown>, newVersions: ChannelVersions): string[] =>
   Object.keys(newVersions).filter((ch) => Array.isArray(values[ch]))
 
@@ -82,6 +89,6 @@ export async function stateOf(
   version: string,
   loaded: { value: unknown; fullBytes: number; deltaBytes: number },
 ): Promise<ChannelState> {
-  const elems = Array.isArray(loaded.value) ? await elementBytes(serde, loaded.value) : undefined
-  return { version, elems, fullBytes: loaded.fullBytes, deltaBytes: loaded.deltaBytes }
+  const [type, data] = Array.isArray(loaded.value) ? await serde.dumpsTyped(loaded.value) : []
+  return { version, json: type === 'json' ? data : undefined, fullBytes: loaded.fullBytes, deltaBytes: loaded.deltaBytes }
 }

@@ -2,8 +2,8 @@
 export interface ChannelState {
   /** The version as stored in `checkpoint_blobs.version`. */
   version: string
-  /** Serialized elements when the value is an array of JSON-serializable elements, else undefined. */
-  elems: Uint8Array[] | undefined
+  /** The value serialized as a JSON array, when it is one; else undefined (nothing can extend it). */
+  json: Uint8Array | undefined
   /** Size of the full copy at the head of this version's delta chain. */
   fullBytes: number
   /** Bytes of the deltas written since that full copy, this version's included. */
@@ -21,7 +21,7 @@ export interface ThreadState {
 export interface CheckpointCacheOptions {
   /** Most (thread, namespace) entries kept (default 1,000). */
   maxThreads?: number
-  /** Most serialized element bytes kept across entries (default 64 MB). */
+  /** Most serialized bytes kept across entries (default 64 MB). */
   maxBytes?: number
 }
 
@@ -29,7 +29,7 @@ const key = (threadId: string, ns: string) => `${threadId}\u0000${ns}`
 
 const sizeOf = (t: ThreadState) => {
   let n = 0
-  for (const c of t.channels.values()) for (const e of c.elems ?? []) n += e.byteLength
+  for (const c of t.channels.values()) n += c.json?.byteLength ?? 0
   return n
 }
 

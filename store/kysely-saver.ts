@@ -17,6 +17,7 @@ import { blobKey, loadBlobs } from './checkpoint-blob-reader.js'
 import { appendCandidates, encodeBlobs, stateOf, type FullCopyPolicy } from './checkpoint-blob-writer.js'
 import { listTuples } from './checkpoint-list.js'
 import type { CheckpointRow } from './checkpoint-schema.js'
+import { StatementCache } from './checkpoint-statements.js'
 import { hydrateTuples } from './checkpoint-tuples.js'
 import type { DB } from './schema.js'
 
@@ -37,7 +38,7 @@ const versionStrings = (versions: ChannelVersions): Record<string, string> =>
   Object.fromEntries(Object.entries(versions).map(([ch, v]) => [ch, String(v)]))
 
 /** A channel version that holds no value (its channel was emptied): nothing to extend. */
-const absent = (version: string): ChannelState => ({ version, elems: undefined, fullBytes: 0, deltaBytes: 0 })
+const absent = (version: string): ChannelState => ({ version, json: undefined, fullBytes: 0, deltaBytes: 0 })
 
 function scopeOf(config: RunnableConfig, op: string): { threadId: string; ns: string; checkpointId: string | undefined } {
   const c = config.configurable
@@ -62,6 +63,7 @@ export class KyselySaver extends BaseCheckpointSaver {
   readonly #db: Kysely<DB>
   readonly #cache: CheckpointCache
   readonly #policy: FullCopyPolicy
+  readonly #stmts = new StatementCache()
 
   constructor(db: Kysely<DB>, opts: KyselySaverOptions = {}) {
     super(opts.serde)
@@ -103,22 +105,23 @@ export class KyselySaver extends BaseCheckpointSaver {
       thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id, parent_checkpoint_id: parentId ?? null,
       type, checkpoint: body, metadata: meta,
     }
-    const inserted = await this.#db.transaction().execute(async (trx) => {
-      await trx.insertInto('checkpoints').values(row)
-        .onConflict((oc) => oc.columns(['thread_id', 'checkpoint_ns', 'checkpoint_id']).doUpdateSet((eb) => ({
-          parent_checkpoint_id: eb.ref('excluded.parent_checkpoint_id'),
-          type: eb.ref('excluded.type'),
-          checkpoint: eb.ref('excluded.checkpoint'),
-          metadata: eb.ref('excluded.metadata'),
-        })))
-        .execute()
-      if (rows.length === 0) return []
-      return trx.insertInto('checkpoint_blobs').values(rows.map((r) => ({ ...r, thread_id: threadId, checkpoint_ns: ns })))
-        .onConflict((oc) => oc.columns(BLOB_PK).doNothing())
-        .returning('channel')
-        .execute()
-    })
-    this.#remember(threadId, ns, checkpoint, { parent, newVersions, states, inserted: new Set(inserted.map((r) => r.channel)) })
+    const blobRows = rows.map((r) => ({
+      thread_id: threadId, checkpoint_ns: ns, channel: r.channel, version: r.version, kind: r.kind, type: r.type,
+      base_version: r.base_version ?? null, data: r.data,
+    }))
+    const db = this.#db
+    // Blobs first, the checkpoint row last: a crash in between leaves only blobs no checkpoint refers to, under
+    // versions nothing will reuse, so no transaction is needed (and each put costs two statements, not four).
+    const added = blobRows.length === 0 ? 0 : Number((await this.#stmts.run(db, `put:blobs:${blobRows.length}`, blobRows.flatMap(Object.values), () =>
+      db.insertInto('checkpoint_blobs').values(blobRows).onConflict((oc) => oc.columns(BLOB_PK).doNothing()))).numAffectedRows ?? 0)
+    await this.#stmts.run(db, 'put:checkpoint', Object.values(row), () => db.insertInto('checkpoints').values(row)
+      .onConflict((oc) => oc.columns(['thread_id', 'checkpoint_ns', 'checkpoint_id']).doUpdateSet((eb) => ({
+        parent_checkpoint_id: eb.ref('excluded.parent_checkpoint_id'),
+        type: eb.ref('excluded.type'),
+        checkpoint: eb.ref('excluded.checkpoint'),
+        metadata: eb.ref('excluded.metadata'),
+      }))))
+    this.#remember(threadId, ns, checkpoint, { parent, newVersions, states, allInserted: added === blobRows.length })
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } }
   }
 
@@ -135,14 +138,14 @@ export class KyselySaver extends BaseCheckpointSaver {
     // Special writes (error, interrupt, resume) replace an earlier one of the same task; regular ones are kept once.
     const replace = writes.every(([channel]) => channel in WRITES_IDX_MAP)
     for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
-      await this.#db.insertInto('checkpoint_writes').values(rows.slice(i, i + WRITE_CHUNK))
-        .onConflict((oc) => {
+      const chunk = rows.slice(i, i + WRITE_CHUNK)
+      await this.#stmts.run(this.#db, `putWrites:${chunk.length}:${replace}`, chunk.flatMap(Object.values), () =>
+        this.#db.insertInto('checkpoint_writes').values(chunk).onConflict((oc) => {
           const target = oc.columns(WRITE_PK)
           return replace
             ? target.doUpdateSet((eb) => ({ channel: eb.ref('excluded.channel'), type: eb.ref('excluded.type'), data: eb.ref('excluded.data'), task_path: eb.ref('excluded.task_path') }))
             : target.doNothing()
-        })
-        .execute()
+        }))
     }
   }
 
@@ -196,13 +199,16 @@ export class KyselySaver extends BaseCheckpointSaver {
     return { checkpointId: parentId, versions: versionStrings(cp.channel_versions), channels: new Map() }
   }
 
-  /** Caches what this put left behind; channels whose row already existed are dropped, their content unknown. */
-  #remember(threadId: string, ns: string, checkpoint: Checkpoint, w: { parent: ThreadState | undefined; newVersions: ChannelVersions; states: Map<string, ChannelState>; inserted: Set<string> }): void {
+  /**
+   * Caches what this put left behind. If some blob row already existed (a put repeated, or versions chosen by the
+   * caller that collide), what it holds is unknown, so the written channels are dropped instead.
+   */
+  #remember(threadId: string, ns: string, checkpoint: Checkpoint, w: { parent: ThreadState | undefined; newVersions: ChannelVersions; states: Map<string, ChannelState>; allInserted: boolean }): void {
     const channels = new Map(w.parent?.channels)
     for (const [ch, v] of Object.entries(w.newVersions)) {
       const s = w.states.get(ch)
       if (s === undefined) channels.set(ch, absent(String(v)))
-      else if (w.inserted.has(ch)) channels.set(ch, s)
+      else if (w.allInserted) channels.set(ch, s)
       else channels.delete(ch)
     }
     const versions = versionStrings(checkpoint.channel_versions)
