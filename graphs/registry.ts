@@ -1,6 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { CompiledStateGraph } from '@langchain/langgraph'
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint'
+import type { ZodType } from 'zod'
 import type { DocSearch } from '../agents/retriever-tool.js'
 import { AppError } from '../store/app-error.js'
 import { buildSdlcGraph } from './sdlc-graph.js'
@@ -23,6 +24,8 @@ export interface GraphDefinition {
   description: string
   /** Parses the run input; throws a zod error on bad input. */
   parseInput(input: unknown): unknown
+  /** The input's schema, if it has one (the server publishes it as JSON Schema). */
+  inputSchema?: ZodType
   build(deps: GraphDeps): AnyGraph
 }
 
@@ -39,12 +42,14 @@ const BUILT_IN: GraphDefinition[] = [
     name: 'team',
     description: 'seed 002: a driver routes the task to a researcher (RAG, cited) and a generator (designs a specialist agent), then aggregates a report',
     parseInput: (i) => parseInputWith(TaskInput, i),
+    inputSchema: TaskInput,
     build: (d) => buildTeamGraph({ model: d.model, docs: d.docs, modelLabel: d.modelLabel, checkpointer: d.checkpointer }) as unknown as AnyGraph,
   },
   {
     name: 'sdlc',
     description: 'seed 004: analyst → architect → developer → tester → deployer, a human gate (approve, reject, amend) after each phase',
     parseInput: (i) => parseInputWith(TaskInput, i),
+    inputSchema: TaskInput,
     build: (d) => buildSdlcGraph({ model: d.model, checkpointer: d.checkpointer }) as unknown as AnyGraph,
   },
 ]

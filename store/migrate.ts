@@ -4,6 +4,7 @@ import { AppError } from './app-error.js'
 import { checkpointsMigration } from './migrations/001-checkpoints.js'
 import { runsMigration } from './migrations/002-runs.js'
 import { ragMigration } from './migrations/003-rag.js'
+import { serverMigration } from './migrations/004-server.js'
 import { runQueueMigration } from './migrations/005-run-queue.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
@@ -11,6 +12,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '001-checkpoints': checkpointsMigration,
   '002-runs': runsMigration,
   '003-rag': ragMigration,
+  '004-server': serverMigration,
   '005-run-queue': runQueueMigration,
 }
 

@@ -1,0 +1,54 @@
+import type { Generated, Selectable } from 'kysely'
+
+/**
+ * An assistant: a graph plus a configuration, as the LangGraph Platform API exposes it.
+ * `config`, `context` and `metadata` are JSON text.
+ */
+export interface AssistantTable {
+  assistant_id: string
+  graph_id: string
+  name: string
+  description: string | null
+  config: Generated<string>
+  context: Generated<string>
+  metadata: Generated<string>
+  /** The version the assistant currently serves (see `assistant_versions`). */
+  version: Generated<number>
+  created_at: Generated<string>
+  updated_at: Generated<string>
+}
+
+/** Every version an assistant ever had; `PATCH` adds one, `POST /latest` points the assistant back at one. */
+export interface AssistantVersionTable {
+  assistant_id: string
+  version: number
+  graph_id: string
+  name: string
+  description: string | null
+  config: string
+  context: string
+  metadata: string
+  created_at: Generated<string>
+}
+
+/**
+ * The long-term key-value store of the `/store` API. `namespace` is the labels joined by `.`
+ * (labels may not contain a period), `value` is a JSON object.
+ */
+export interface StoreItemTable {
+  namespace: string
+  key: string
+  value: string
+  created_at: Generated<string>
+  updated_at: Generated<string>
+}
+
+export interface ServerTables {
+  assistants: AssistantTable
+  assistant_versions: AssistantVersionTable
+  store_items: StoreItemTable
+}
+
+export type AssistantRow = Selectable<AssistantTable>
+export type AssistantVersionRow = Selectable<AssistantVersionTable>
+export type StoreItemRow = Selectable<StoreItemTable>

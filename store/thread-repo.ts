@@ -1,0 +1,95 @@
+import { sql, type Kysely } from 'kysely'
+import { AppError } from './app-error.js'
+import { jsonContains } from './json-filter.js'
+import type { ThreadRow } from './run-schema.js'
+import type { DB } from './schema.js'
+
+type Json = Record<string, unknown>
+
+export const THREAD_STATUSES = ['idle', 'busy', 'interrupted', 'error'] as const
+export type ThreadStatus = (typeof THREAD_STATUSES)[number]
+export const THREAD_SORT = ['thread_id', 'status', 'created_at', 'updated_at'] as const
+export interface ThreadFilter { metadata?: Json; status?: ThreadStatus; ids?: string[] }
+export interface ThreadPage { limit?: number; offset?: number; sort_by?: (typeof THREAD_SORT)[number]; sort_order?: 'asc' | 'desc' }
+
+const notFound = (id: string) => new AppError('NOT_FOUND', `thread ${id} not found`, { details: { thread_id: id } })
+
+/**
+ * Threads as the HTTP API queries them (create, search, patch, copy, delete). The runner's own thread
+ * bookkeeping (status, binding a graph) stays in run-repo. Takes a db or a transaction, never opens one.
+ */
+export function createThreadRepo(db: Kysely<DB>) {
+  const filtered = (f: ThreadFilter) => {
+    let q = db.selectFrom('threads')
+    if (f.status !== undefined) q = q.where('status', '=', f.status)
+    if (f.ids !== undefined && f.ids.length > 0) q = q.where('thread_id', 'in', f.ids)
+    if (f.metadata !== undefined) {
+      // a thread bound to a graph by its first run reports that graph as metadata.graph_id
+      const { graph_id: graphId, ...rest } = f.metadata
+      q = q.where(jsonContains(sql.ref('metadata'), rest))
+      if (graphId !== undefined) {
+        q = q.where((eb) => eb.or([jsonContains(sql.ref('metadata'), { graph_id: graphId }), eb('graph', '=', String(graphId))]))
+      }
+    }
+    return q
+  }
+  return {
+    find: (id: string): Promise<ThreadRow | undefined> =>
+      db.selectFrom('threads').selectAll().where('thread_id', '=', id).executeTakeFirst(),
+
+    get: (id: string): Promise<ThreadRow> =>
+      db.selectFrom('threads').selectAll().where('thread_id', '=', id).executeTakeFirstOrThrow(() => notFound(id)),
+
+    /** `ifExists: 'do_nothing'` returns the existing thread unchanged; `'raise'` is a CONFLICT. */
+    async create(id: string, fields: { metadata: Json; graph: string | null }, ifExists: 'raise' | 'do_nothing'): Promise<ThreadRow> {
+      const r = await db.insertInto('threads').values({ thread_id: id, graph: fields.graph, metadata: JSON.stringify(fields.metadata) })
+        .onConflict((oc) => oc.column('thread_id').doNothing()).executeTakeFirst()
+      if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0 && ifExists === 'raise') {
+        throw new AppError('CONFLICT', `thread ${id} already exists`, { details: { thread_id: id } })
+      }
+      return this.get(id)
+    },
+
+    /** Merges `patch` into the thread's metadata (top-level keys). */
+    async patchMetadata(id: string, patch: Json): Promise<ThreadRow> {
+      const cur = await this.get(id)
+      const metadata = { ...(JSON.parse(cur.metadata) as Json), ...patch }
+      await db.updateTable('threads').set({ metadata: JSON.stringify(metadata), updated_at: new Date().toISOString() })
+        .where('thread_id', '=', id).execute()
+      return this.get(id)
+    },
+
+    async touch(id: string): Promise<void> {
+      await db.updateTable('threads').set({ updated_at: new Date().toISOString() }).where('thread_id', '=', id).execute()
+    },
+
+    /** Without `limit`, every match (the caller filters further, e.g. on state values). */
+    search(f: ThreadFilter, page: ThreadPage): Promise<ThreadRow[]> {
+      let q = filtered(f).selectAll().orderBy(page.sort_by ?? 'created_at', page.sort_order ?? 'desc').orderBy('thread_id')
+      if (page.limit !== undefined) q = q.limit(page.limit).offset(page.offset ?? 0)
+      return q.execute()
+    },
+
+    async count(f: ThreadFilter): Promise<number> {
+      const r = await filtered(f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      return Number(r.n)
+    },
+
+    /** Deletes the thread row with its runs and their event logs (checkpoints belong to the checkpointer). */
+    async delete(id: string): Promise<void> {
+      await this.get(id)
+      const runs = db.selectFrom('runs').select('run_id').where('thread_id', '=', id)
+      await db.deleteFrom('run_events').where('run_id', 'in', runs).execute()
+      await db.deleteFrom('runs').where('thread_id', '=', id).execute()
+      await db.deleteFrom('threads').where('thread_id', '=', id).execute()
+    },
+
+    /** A new thread row with the source's graph, metadata and status (a running source is copied as idle). */
+    async insertCopy(from: ThreadRow, newId: string): Promise<ThreadRow> {
+      const status = from.status === 'busy' ? 'idle' : from.status
+      await db.insertInto('threads').values({ thread_id: newId, graph: from.graph, metadata: from.metadata, status }).execute()
+      return this.get(newId)
+    },
+  }
+}
+export type ThreadRepo = ReturnType<typeof createThreadRepo>

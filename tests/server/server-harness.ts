@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Client } from '@langchain/langgraph-sdk'
+import { openRuntime, type Runtime } from '../../server/runtime.js'
+import { startServer, type RunningServer, type ServeOptions } from '../../server/serve.js'
+import { createThreadRepo } from '../../store/thread-repo.js'
+
+export interface TestServer { srv: RunningServer; rt: Runtime; client: Client; url: string; close(): Promise<void> }
+
+/** A real server on 127.0.0.1:0 over a temp SQLite file, and the official SDK client pointed at it. */
+export async function startTestServer(opts: Omit<ServeOptions, 'rt' | 'port' | 'host'> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-server-'))
+  const rt = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline' } })
+  const srv = await startServer({ ...opts, rt, port: 0 })
+  // no retries: a test that provokes an error wants the first answer
+  const client = new Client({ apiUrl: srv.url, apiKey: null, callerOptions: { maxRetries: 0 } })
+  return {
+    srv, rt, client, url: srv.url,
+    close: async () => {
+      await srv.close()
+      await rt.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * Gives a thread checkpoints the way a run would, before the runs API exists: the sdlc graph runs
+ * in-process on the server's runtime until its first human gate (the analyst review).
+ */
+export async function runSdlcToFirstGate(rt: Runtime, threadId: string): Promise<void> {
+  await createThreadRepo(rt.store.db).create(threadId, { metadata: {}, graph: 'sdlc' }, 'do_nothing')
+  await rt.graph('sdlc').invoke({ task: 'A URL shortener' }, { configurable: { thread_id: threadId }, durability: 'sync' })
+  await rt.store.db.updateTable('threads').set({ status: 'interrupted' }).where('thread_id', '=', threadId).execute()
+}
+
+/** A raw JSON request, for what the SDK would never send. */
+export async function rawJson(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
+  const res = await fetch(url, { method: init.method ?? 'GET', body: init.body, headers: { 'content-type': 'application/json', ...init.headers } })
+  const text = await res.text()
+  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> }
+}
