@@ -17,6 +17,8 @@ export interface AppDeps {
    * plug in here, e.g. `createApp({ rt, routes: [runsRoutes] })`.
    */
   routes?: RouteFactory[]
+  /** SSE heartbeat interval (ms, default 10 000). */
+  heartbeatMs?: number
   /** Where internal (5xx) errors are reported; default `console.error`. */
   logError?: (e: Error) => void
 }

@@ -86,8 +86,11 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown) {
   if (reason === 'rollback') await rt.runs.deleteRun(run.run_id)
   else await rt.runs.finishRun(run.run_id, s.status, s.status === 'interrupted' ? 'cancelled' : s.error?.message ?? null)
   if (run.temporary) {
+    // a stateless run's thread goes away; keep its final values for runs/wait
+    const state = await rt.graph(run.graph).getState({ configurable: { thread_id: run.thread_id } })
+    await rt.runs.setPayload(run.run_id, serializeData(state.values))
     await rt.checkpointer.deleteThread(run.thread_id)
-    await rt.runs.deleteThread(run.thread_id)
+    await rt.runs.deleteThreadRow(run.thread_id)
   } else {
     const state = await rt.graph(run.graph).getState({ configurable: { thread_id: run.thread_id } })
     const waiting = state.tasks.some((t) => t.interrupts.length > 0) || (s.status !== 'error' && state.next.length > 0)

@@ -103,6 +103,16 @@ export function createRunRepo(db: Kysely<DB>) {
       await db.deleteFrom('threads').where('thread_id', '=', threadId).execute()
     },
 
+    /** Removes only the thread row (a stateless run keeps its own record). */
+    async deleteThreadRow(threadId: string): Promise<void> {
+      await db.deleteFrom('threads').where('thread_id', '=', threadId).execute()
+    },
+
+    /** `payload` holds the final values of a stateless run, whose thread is deleted. */
+    async setPayload(runId: string, json: string): Promise<void> {
+      await db.updateTable('runs').set({ payload: json }).where('run_id', '=', runId).execute()
+    },
+
     async deleteRun(runId: string): Promise<void> {
       await db.deleteFrom('run_events').where('run_id', '=', runId).execute()
       await db.deleteFrom('runs').where('run_id', '=', runId).execute()

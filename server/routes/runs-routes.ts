@@ -1,0 +1,127 @@
+import { zValidator } from '@hono/zod-validator'
+import { Hono } from 'hono'
+import { AppError } from '../../store/app-error.js'
+import type { AppDeps } from '../app-deps.js'
+import { getAssistant } from '../graph-assistants.js'
+import { invalidInput } from '../http-errors.js'
+import { sendJson } from '../http-json.js'
+import type { ApiStreamMode } from '../graph-stream.js'
+import { cancelRun, createRun, waitForRun } from '../run-service.js'
+import { runOutcome, runView } from '../run-view.js'
+import { afterSeqFromHeader, sseRun } from '../sse-run.js'
+import { CancelQuery, ListRunsQuery, RunBatch, RunCreate } from './run-schemas.js'
+
+const json = <T extends Parameters<typeof zValidator>[1]>(schema: T) => zValidator('json', schema, (r) => invalidInput({ ...r, target: 'body' }))
+const query = <T extends Parameters<typeof zValidator>[1]>(schema: T) => zValidator('query', schema, (r) => invalidInput({ ...r, target: 'query' }))
+
+/** Queues a run from an API body: resolves the assistant, applies its config, validates built-in inputs. */
+async function queue(deps: AppDeps, threadId: string | undefined, body: RunCreate) {
+  const { rt } = deps
+  const assistant = await getAssistant(rt, body.assistant_id)
+  const graph = assistant.graph_id
+  let input = body.input
+  if (input !== undefined && input !== null && !body.command) input = rt.registry.get(graph).parseInput(input)
+  const modes = body.stream_mode === undefined ? ['values'] : Array.isArray(body.stream_mode) ? body.stream_mode : [body.stream_mode]
+  const aConfig = (assistant.config ?? {}) as { configurable?: Record<string, unknown> }
+  const checkpointId = body.checkpoint_id ?? body.checkpoint?.checkpoint_id
+  return createRun(rt, {
+    threadId,
+    graph,
+    assistantId: assistant.assistant_id,
+    kind: body.command ? 'resume' : checkpointId ? 'replay' : 'input',
+    kwargs: {
+      input,
+      ...(body.command ? { command: body.command } : {}),
+      config: { ...body.config, configurable: { ...aConfig.configurable, ...body.config?.configurable } },
+      context: body.context ?? assistant.context ?? undefined,
+      stream_mode: (modes.length > 0 ? modes : ['values']) as ApiStreamMode[],
+      subgraphs: body.stream_subgraphs ?? false,
+      resumable: body.stream_resumable ?? false,
+      ...(body.interrupt_before ? { interrupt_before: body.interrupt_before } : {}),
+      ...(body.interrupt_after ? { interrupt_after: body.interrupt_after } : {}),
+      ...(checkpointId ? { checkpoint_id: checkpointId } : {}),
+      ...(body.webhook ? { webhook: body.webhook } : {}),
+    },
+    metadata: body.metadata ?? {},
+    multitaskStrategy: body.multitask_strategy,
+    ifNotExists: threadId ? (body.if_not_exists ?? 'reject') : 'create',
+    afterSeconds: body.after_seconds,
+    temporary: threadId === undefined && (body.on_completion ?? 'delete') === 'delete',
+  })
+}
+
+async function threadRun(deps: AppDeps, threadId: string, runId: string) {
+  const run = await deps.rt.runs.getRun(runId)
+  if (run.thread_id !== threadId) throw new AppError('NOT_FOUND', `unknown run ${runId} on thread ${threadId}`)
+  return run
+}
+
+async function awaitOutcome(deps: AppDeps, runId: string, graph: string, threadId: string, signal?: AbortSignal) {
+  const run = await waitForRun(deps.rt, runId, signal)
+  return runOutcome(deps.rt, run, graph, threadId)
+}
+
+/** Runs: background, streamed (SSE), waited; stateless; join, rejoin with Last-Event-ID, cancel. */
+export function runsRoutes(deps: AppDeps): Hono {
+  const { rt } = deps
+  const stream = (c: Parameters<typeof sseRun>[0], run: { run_id: string; thread_id: string }, onDisconnect?: string) =>
+    sseRun(c, rt, run, { afterSeq: -1, cancelOnDisconnect: onDisconnect === 'cancel', heartbeatMs: deps.heartbeatMs })
+  return new Hono()
+    .post('/threads/:thread_id/runs', json(RunCreate), async (c) => {
+      const run = await queue(deps, c.req.param('thread_id'), c.req.valid('json'))
+      c.header('Content-Location', `/threads/${run.thread_id}/runs/${run.run_id}`)
+      return sendJson(c, runView(run))
+    })
+    .post('/threads/:thread_id/runs/stream', json(RunCreate), async (c) => {
+      const body = c.req.valid('json')
+      return stream(c, await queue(deps, c.req.param('thread_id'), body), body.on_disconnect)
+    })
+    .post('/threads/:thread_id/runs/wait', json(RunCreate), async (c) => {
+      const run = await queue(deps, c.req.param('thread_id'), c.req.valid('json'))
+      c.header('Content-Location', `/threads/${run.thread_id}/runs/${run.run_id}`)
+      return sendJson(c, await awaitOutcome(deps, run.run_id, run.graph, run.thread_id, c.req.raw.signal))
+    })
+    .get('/threads/:thread_id/runs', query(ListRunsQuery), async (c) => {
+      const threadId = c.req.param('thread_id')
+      await rt.runs.getThread(threadId)
+      return sendJson(c, (await rt.runs.listRuns(threadId, c.req.valid('query'))).map(runView))
+    })
+    .get('/threads/:thread_id/runs/:run_id', async (c) => sendJson(c, runView(await threadRun(deps, c.req.param('thread_id'), c.req.param('run_id')))))
+    .delete('/threads/:thread_id/runs/:run_id', async (c) => {
+      const run = await threadRun(deps, c.req.param('thread_id'), c.req.param('run_id'))
+      if (run.status === 'pending' || run.status === 'running') throw new AppError('CONFLICT', `run ${run.run_id} is ${run.status}; cancel it first`)
+      await rt.runs.deleteRun(run.run_id)
+      return c.body(null, 204)
+    })
+    .get('/threads/:thread_id/runs/:run_id/join', async (c) => {
+      const run = await threadRun(deps, c.req.param('thread_id'), c.req.param('run_id'))
+      return sendJson(c, await awaitOutcome(deps, run.run_id, run.graph, run.thread_id, c.req.raw.signal))
+    })
+    .get('/threads/:thread_id/runs/:run_id/stream', async (c) => {
+      const run = await threadRun(deps, c.req.param('thread_id'), c.req.param('run_id'))
+      const afterSeq = await afterSeqFromHeader(rt, run.run_id, c.req.header('Last-Event-ID'))
+      const cancelOnDisconnect = c.req.query('cancel_on_disconnect') === 'true'
+      return sseRun(c, rt, run, { afterSeq, cancelOnDisconnect, heartbeatMs: deps.heartbeatMs })
+    })
+    .post('/threads/:thread_id/runs/:run_id/cancel', query(CancelQuery), async (c) => {
+      const run = await threadRun(deps, c.req.param('thread_id'), c.req.param('run_id'))
+      const { wait, action } = c.req.valid('query')
+      await cancelRun(rt, run, action)
+      if (wait) await waitForRun(rt, run.run_id, c.req.raw.signal)
+      return c.body(null, wait ? 204 : 202)
+    })
+    .post('/runs', json(RunCreate), async (c) => sendJson(c, runView(await queue(deps, undefined, c.req.valid('json')))))
+    .post('/runs/stream', json(RunCreate), async (c) => {
+      const body = c.req.valid('json')
+      return stream(c, await queue(deps, undefined, body), body.on_disconnect)
+    })
+    .post('/runs/wait', json(RunCreate), async (c) => {
+      const run = await queue(deps, undefined, c.req.valid('json'))
+      return sendJson(c, await awaitOutcome(deps, run.run_id, run.graph, run.thread_id, c.req.raw.signal))
+    })
+    .post('/runs/batch', json(RunBatch), async (c) => {
+      const runs = []
+      for (const body of c.req.valid('json')) runs.push(runView(await queue(deps, undefined, body)))
+      return sendJson(c, runs)
+    })
+}

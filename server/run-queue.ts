@@ -1,0 +1,80 @@
+import type { RunRow } from '../store/run-schema.js'
+import { executeRun } from './runner.js'
+import type { Runtime } from './runtime.js'
+
+export interface RunQueueOptions {
+  /** Runs executing at once in this process (default 10). */
+  concurrency?: number
+  /** Reports a run that failed outside the graph (store errors). */
+  onError?: (e: unknown, run: RunRow) => void
+}
+
+export interface RunQueue {
+  /** Runs executing now. */
+  active(): number
+  /** Stops claiming and waits for the runs in progress. */
+  stop(): Promise<void>
+}
+
+const isAlive = (pid: number | null) => {
+  if (!pid) return false
+  if (pid === process.pid) return true
+  try { process.kill(pid, 0); return true } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM' }
+}
+
+/**
+ * The server's workers: claim pending runs from the store and execute them, up to `concurrency` at
+ * once. Event-driven: creating a run or finishing one wakes the queue at once (no polling delay);
+ * a timer wakes it when the next delayed run (`after_seconds`) is due. At start-up, runs left
+ * `running` by a dead process go back to pending and continue from their last checkpoint.
+ */
+export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Promise<RunQueue> {
+  const concurrency = opts.concurrency ?? 10
+  const inflight = new Set<Promise<unknown>>()
+  let stopped = false
+  let draining = false
+  let again = false
+  let timer: NodeJS.Timeout | undefined
+
+  const drain = async () => {
+    if (draining) { again = true; return }
+    draining = true
+    try {
+      do {
+        again = false
+        while (!stopped && inflight.size < concurrency) {
+          const run = await rt.runs.claimNext(process.pid)
+          if (!run) break
+          const p: Promise<unknown> = executeRun(rt, run)
+            .catch((e: unknown) => opts.onError?.(e, run))
+            .finally(() => { inflight.delete(p); wake() })
+          inflight.add(p)
+        }
+      } while (again && !stopped)
+      await armTimer()
+    } finally {
+      draining = false
+    }
+  }
+  const armTimer = async () => {
+    if (timer) clearTimeout(timer)
+    const at = await rt.runs.nextDueAt()
+    if (at && !stopped) timer = setTimeout(wake, Math.max(0, Date.parse(at) - Date.now()) + 5)
+  }
+  function wake() {
+    if (!stopped) void drain().catch(() => undefined)
+  }
+
+  await rt.runs.requeueOrphans(isAlive)
+  rt.wake = wake
+  wake()
+  return {
+    active: () => inflight.size,
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      rt.wake = () => undefined
+      await Promise.allSettled([...inflight])
+    },
+  }
+}
