@@ -1,10 +1,14 @@
 import type { RunRow } from '../store/run-schema.js'
+import { parseKwargs } from './run-kwargs.js'
 import { executeRun } from './runner.js'
 import type { Runtime } from './runtime.js'
+import { callWebhook, type WebhookOptions } from './webhook.js'
 
 export interface RunQueueOptions {
   /** Runs executing at once in this process (default 10). */
   concurrency?: number
+  /** Retry policy of run webhooks. */
+  webhook?: WebhookOptions
   /** Reports a run that failed outside the graph (store errors). */
   onError?: (e: unknown, run: RunRow) => void
 }
@@ -31,6 +35,7 @@ const isAlive = (pid: number | null) => {
 export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Promise<RunQueue> {
   const concurrency = opts.concurrency ?? 10
   const inflight = new Set<Promise<unknown>>()
+  const hooks = new Set<Promise<unknown>>()
   let stopped = false
   let draining = false
   let again = false
@@ -47,7 +52,15 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
           if (!run) break
           const p: Promise<unknown> = executeRun(rt, run)
             .catch((e: unknown) => opts.onError?.(e, run))
-            .finally(() => { inflight.delete(p); wake() })
+            .finally(() => {
+              inflight.delete(p)
+              wake()
+              // a webhook is a notification after the run: it does not hold a worker slot
+              if (parseKwargs(run.kwargs).webhook) {
+                const w: Promise<unknown> = callWebhook(rt, run.run_id, opts.webhook).finally(() => hooks.delete(w))
+                hooks.add(w)
+              }
+            })
           inflight.add(p)
         }
       } while (again && !stopped)
@@ -75,6 +88,7 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
       if (timer) clearTimeout(timer)
       rt.wake = () => undefined
       await Promise.allSettled([...inflight])
+      await Promise.allSettled([...hooks])
     },
   }
 }

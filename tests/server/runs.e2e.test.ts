@@ -150,3 +150,38 @@ describe('runs over HTTP with the official SDK', () => {
     expect(after).toEqual(before.slice(4))
   })
 })
+
+describe('run webhooks', () => {
+  it('POSTs the finished run to its webhook, retrying a failing endpoint', async () => {
+    const { createServer } = await import('node:http')
+    const hits: { status: string; values: Record<string, unknown> }[] = []
+    let calls = 0
+    const hook = createServer((req, res) => {
+      let body = ''
+      req.on('data', (d: Buffer) => { body += d.toString() })
+      req.on('end', () => {
+        calls++
+        if (calls === 1) { res.writeHead(503).end(); return }
+        hits.push(JSON.parse(body) as { status: string; values: Record<string, unknown> })
+        res.writeHead(200).end()
+      })
+    })
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r))
+    const port = (hook.address() as { port: number }).port
+    const dir = mkdtempSync(join(tmpdir(), 'sy-hook-'))
+    const h = await boot(join(dir, 'sy.db'))
+    try {
+      const t = await h.client.threads.create()
+      const run = await h.client.runs.create(t.thread_id, 'team', { input: { task: 'notify me' }, webhook: `http://127.0.0.1:${port}/done` })
+      await h.client.runs.join(t.thread_id, run.run_id)
+      for (let i = 0; i < 100 && hits.length === 0; i++) await new Promise((r) => setTimeout(r, 20))
+      expect(calls).toBe(2)
+      expect(hits[0]).toMatchObject({ run_id: run.run_id, status: 'success' })
+      expect(String(hits[0]!.values.final_report)).toContain('notify me')
+    } finally {
+      await h.stop()
+      hook.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
