@@ -34,6 +34,8 @@ export function errorHandler(log: (e: AppError) => void) {
   return function onError(err: unknown, c: Context) {
     const e = toHttpAppError(err)
     if (e.status >= 500) log(e)
+    // the unread rest of a refused body would be taken for the next request on a kept-alive socket
+    if (e.code === 'TOO_LARGE') c.header('Connection', 'close')
     return c.json(e.toJSON(), e.status as 400)
   }
 }

@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
 import { openRuntime, type Runtime } from '../../server/runtime.js'
 import { startServer, type RunningServer, type ServeOptions } from '../../server/serve.js'
-import { createThreadRepo } from '../../store/thread-repo.js'
 
 export interface TestServer { srv: RunningServer; rt: Runtime; client: Client; url: string; close(): Promise<void> }
 
@@ -30,7 +29,7 @@ export async function startTestServer(opts: Omit<ServeOptions, 'rt' | 'port' | '
  * in-process on the server's runtime until its first human gate (the analyst review).
  */
 export async function runSdlcToFirstGate(rt: Runtime, threadId: string): Promise<void> {
-  await createThreadRepo(rt.store.db).create(threadId, { metadata: {}, graph: 'sdlc' }, 'do_nothing')
+  await rt.runs.ensureThread(threadId, 'sdlc')
   await rt.graph('sdlc').invoke({ task: 'A URL shortener' }, { configurable: { thread_id: threadId }, durability: 'sync' })
   await rt.store.db.updateTable('threads').set({ status: 'interrupted' }).where('thread_id', '=', threadId).execute()
 }
