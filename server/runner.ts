@@ -4,7 +4,8 @@ import type { RunRow, RunStatus } from '../store/run-schema.js'
 import { streamGraph } from './graph-stream.js'
 import { parseKwargs } from './run-kwargs.js'
 import type { Runtime } from './runtime.js'
-import { errorData, serializeData } from './serialize.js'
+import { wireJson } from './http-json.js'
+import { errorData } from './serialize.js'
 
 export interface ExecuteOptions {
   /** Also look for a cancel requested by another process this often (ms); the CLI uses it. */
@@ -34,7 +35,7 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
 
   let seq = (await rt.runs.lastSeq(run.run_id)) + 1
   const emit = async (event: string, data: unknown) => {
-    const ev = { seq: seq++, event, data: serializeData(data) }
+    const ev = { seq: seq++, event, data: wireJson(data) }
     await rt.runs.appendEvent(run.run_id, ev.seq, ev.event, ev.data)
     rt.bus.publish(run.run_id, ev)
   }
@@ -88,7 +89,7 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown) {
   if (run.temporary) {
     // a stateless run's thread goes away; keep its final values for runs/wait
     const state = await rt.graph(run.graph).getState({ configurable: { thread_id: run.thread_id } })
-    await rt.runs.setPayload(run.run_id, serializeData(state.values))
+    await rt.runs.setPayload(run.run_id, wireJson(state.values))
     await rt.checkpointer.deleteThread(run.thread_id)
     await rt.runs.deleteThreadRow(run.thread_id)
   } else {
