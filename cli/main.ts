@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { EXIT, reportError } from './exit-codes.js'
 import { registerMiscCommands } from './misc-commands.js'
 import { registerRunCommands } from './run-commands.js'
+import { registerServeCommand } from './serve-command.js'
 import { registerThreadCommands } from './thread-commands.js'
 import type { Out } from './render.js'
 
@@ -16,6 +17,7 @@ export function buildProgram(out: Out, err: (s: string) => void, setCode: (n: nu
   registerRunCommands(program, out, setCode)
   registerThreadCommands(program, out)
   registerMiscCommands(program, out)
+  registerServeCommand(program, out)
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: (s) => out.write(s), writeErr: err, outputError: (s) => err(`switchyard: ${s.replace(/^error: /, '').trim()}\n`) })
     for (const sub of c.commands) sub.exitOverride().configureOutput({ writeOut: (s) => out.write(s), writeErr: err, outputError: (s) => err(`switchyard: ${s.replace(/^error: /, '').trim()}\n`) })

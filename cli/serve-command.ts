@@ -1,0 +1,45 @@
+import type { Command } from 'commander'
+import { startRunQueue } from '../server/run-queue.js'
+import { runsRoutes } from '../server/routes/runs-routes.js'
+import { startServer } from '../server/serve.js'
+import { AppError } from '../store/app-error.js'
+import { dbPathOf, type GlobalOpts } from './context.js'
+import { UsageError } from './exit-codes.js'
+import type { Out } from './render.js'
+
+interface ServeFlags { port: string; host: string; cors?: string }
+
+const portOf = (v: string) => {
+  const n = Number(v)
+  if (!/^\d+$/.test(v) || n > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535, got "${v}"`)
+  return n
+}
+
+const untilSignal = () => new Promise<NodeJS.Signals>((resolve) => {
+  const on = (s: NodeJS.Signals) => { process.off('SIGINT', on); process.off('SIGTERM', on); resolve(s) }
+  process.on('SIGINT', on)
+  process.on('SIGTERM', on)
+})
+
+/** `switchyard serve`: the LangGraph Platform API (with runs and their workers) until SIGINT or SIGTERM. */
+export function registerServeCommand(program: Command, out: Out) {
+  program.command('serve').description('serve the LangGraph Platform API (the official SDK Client works against it)')
+    .option('--port <n>', 'port (0 picks a free one)', '8123')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--cors <origins>', 'comma-separated origins allowed by CORS ("*" for any); off by default')
+    .action(async (o: ServeFlags, cmd: Command) => {
+      const port = portOf(o.port)
+      const dbPath = dbPathOf(cmd.optsWithGlobals<GlobalOpts>())
+      const corsOrigins = o.cors?.split(',').map((s) => s.trim()).filter(Boolean)
+      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, routes: [runsRoutes] }).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
+        throw e
+      })
+      const queue = await startRunQueue(srv.rt)
+      out.write(`switchyard: serving on ${srv.url} (database ${dbPath})\n`)
+      const signal = await untilSignal()
+      out.write(`switchyard: ${signal}, stopping\n`)
+      await queue.stop()
+      await srv.close()
+    })
+}

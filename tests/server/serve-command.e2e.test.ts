@@ -1,0 +1,39 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Client } from '@langchain/langgraph-sdk'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runCli, spawnCli } from '../cli/cli-harness.js'
+
+describe('switchyard serve', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-serve-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('serves the API to the official SDK until SIGTERM', async () => {
+    const child = spawnCli(['--db', join(dir, 'sy.db'), 'serve', '--port', '0'])
+    let stdout = ''
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout?.on('data', (d: Buffer) => {
+        stdout += d.toString()
+        const m = /serving on (http:\/\/\S+)/.exec(stdout)
+        if (m) resolve(m[1]!)
+      })
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stdout}`)))
+    })
+    const client = new Client({ apiUrl: url, apiKey: null, callerOptions: { maxRetries: 0 } })
+    expect((await client.assistants.search()).map((a) => a.graph_id).sort()).toEqual(['sdlc', 'team'])
+    const thread = await client.threads.create()
+    await client.runs.wait(thread.thread_id, 'sdlc', { input: { task: 'a todo app' } })
+    expect((await client.threads.get(thread.thread_id)).status).toBe('interrupted')
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+  })
+
+  it('a bad --port is exit 2 with one line on stderr', async () => {
+    const r = await runCli(['--db', join(dir, 'bad.db'), 'serve', '--port', 'http'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('switchyard: --port must be an integer from 0 to 65535, got "http"\n')
+    expect(existsSync(join(dir, 'bad.db'))).toBe(false)
+  })
+})
