@@ -1,8 +1,10 @@
 /** What the saver last wrote for one channel: enough to tell whether a new value only appends to it. */
 export interface ChannelState {
-  /** The version as stored in `checkpoint_blobs.version`. */
+  /** The version, as a string. */
   version: string
-  /** The value serialized as a JSON array, when it is one; else undefined (nothing can extend it). */
+  /** Id of the checkpoint whose row holds the value inline; undefined when it is in `checkpoint_blobs` or absent. */
+  inlineAt: string | undefined
+  /** The value serialized, when it is a JSON array in `checkpoint_blobs` (what an append extends); else undefined. */
   json: Uint8Array | undefined
   /** Size of the full copy at the head of this version's delta chain. */
   fullBytes: number

@@ -3,7 +3,10 @@ import type { Selectable } from 'kysely'
 /** How a `checkpoint_blobs` row holds its channel value: the whole value, or the elements appended to `base_version`. */
 export type BlobKind = 'full' | 'delta'
 
-/** One checkpoint; its channel values live in `checkpoint_blobs`, keyed by the versions in `channel_versions`. */
+/**
+ * One checkpoint. Each channel value is written once, by the checkpoint that changed it: a small one inline in
+ * that checkpoint's row, a large one (or an append to one) in `checkpoint_blobs` under its version.
+ */
 export interface CheckpointTable {
   thread_id: string
   checkpoint_ns: string
@@ -14,6 +17,12 @@ export interface CheckpointTable {
   /** The checkpoint without `channel_values`. */
   checkpoint: Uint8Array
   metadata: Uint8Array
+  /** Serde type of `inline_data`. */
+  inline_type: string | null
+  /** The small values this checkpoint changed: a JSON array of [channel, value] pairs. */
+  inline_data: Uint8Array | null
+  /** JSON object: channel → id of the ancestor checkpoint whose `inline_data` holds its current value. */
+  inline_refs: string
 }
 
 /** One channel value at one version: written once, shared by every checkpoint that holds that version. */

@@ -10,8 +10,8 @@ import {
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint'
 import type { Kysely } from 'kysely'
-import { blobKey, loadBlobs } from './checkpoint-blob-reader.js'
 import type { CheckpointRow, CheckpointWriteRow } from './checkpoint-schema.js'
+import { resolveValues } from './checkpoint-value-reader.js'
 import type { DB } from './schema.js'
 
 /** A checkpoint row with its metadata already decoded (list decodes it first, to filter). */
@@ -52,8 +52,8 @@ const configOf = (threadId: string, ns: string, checkpointId: string) =>
   ({ configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpointId } })
 
 /**
- * Turns checkpoint rows into tuples: channel values from their blobs and pending writes, batched per
- * (thread, namespace) so a page of history costs three queries, not three per checkpoint.
+ * Turns checkpoint rows into tuples: channel values (inline or from blobs) and pending writes, batched per
+ * (thread, namespace) so a page of history costs a handful of queries, not a handful per checkpoint.
  */
 export async function hydrateTuples(
   db: Kysely<DB>,
@@ -64,31 +64,23 @@ export async function hydrateTuples(
   const groups = new Map<string, DecodedRow[]>()
   for (const d of decoded) {
     const k = JSON.stringify([d.row.thread_id, d.row.checkpoint_ns])
-    groups.set(k, [...(groups.get(k) ?? []), d])
+    const group = groups.get(k)
+    if (group === undefined) groups.set(k, [d])
+    else group.push(d)
   }
   const tuples = new Map<DecodedRow, CheckpointTuple>()
   for (const group of groups.values()) {
     const { thread_id: threadId, checkpoint_ns: ns } = group[0]!.row
     const checkpoints = await Promise.all(group.map(async ({ row }) =>
       (await serde.loadsTyped(row.type, row.checkpoint)) as Omit<Checkpoint, 'channel_values'>))
-    const wanted = new Map<string, Set<string>>()
-    for (const cp of checkpoints) {
-      for (const [ch, v] of Object.entries(cp.channel_versions)) {
-        const set = wanted.get(ch) ?? new Set<string>()
-        wanted.set(ch, set.add(String(v)))
-      }
-    }
-    const [blobs, writes] = await Promise.all([
-      loadBlobs(db, serde, { threadId, ns, wanted }),
+    const [values, writes] = await Promise.all([
+      resolveValues(db, serde, { threadId, ns, items: group.map((d, i) => ({ row: d.row, versions: checkpoints[i]!.channel_versions })) }),
       loadWrites(db, serde, { threadId, ns, checkpointIds: group.map((d) => d.row.checkpoint_id) }),
     ])
     for (const [i, d] of group.entries()) {
       const cp = checkpoints[i]!
       const channel_values: Record<string, unknown> = {}
-      for (const [ch, v] of Object.entries(cp.channel_versions)) {
-        const blob = blobs.get(blobKey(ch, String(v)))
-        if (blob !== undefined) channel_values[ch] = blob.value
-      }
+      for (const [ch, stored] of values[i]!) channel_values[ch] = stored.value
       const checkpoint: Checkpoint = { ...cp, channel_values }
       const parentId = d.row.parent_checkpoint_id
       if (checkpoint.v < 4 && parentId !== null) {

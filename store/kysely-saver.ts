@@ -12,19 +12,22 @@ import {
 import type { RunnableConfig } from '@langchain/core/runnables'
 import type { Kysely } from 'kysely'
 import { AppError } from './app-error.js'
-import { CheckpointCache, type CheckpointCacheOptions, type ChannelState, type ThreadState } from './checkpoint-cache.js'
-import { blobKey, loadBlobs } from './checkpoint-blob-reader.js'
-import { appendCandidates, encodeBlobs, stateOf, type FullCopyPolicy } from './checkpoint-blob-writer.js'
+import { CheckpointCache, type CheckpointCacheOptions } from './checkpoint-cache.js'
+import { packInline } from './checkpoint-inline.js'
 import { listTuples } from './checkpoint-list.js'
 import type { CheckpointRow } from './checkpoint-schema.js'
 import { StatementCache } from './checkpoint-statements.js'
+import { inlineRefs, parentState, stateAfterPut, versionStrings } from './checkpoint-thread-state.js'
 import { hydrateTuples } from './checkpoint-tuples.js'
+import { appendCandidates, encodeValues, type StoragePolicy } from './checkpoint-value-writer.js'
 import type { DB } from './schema.js'
 
 export interface KyselySaverOptions {
   serde?: SerializerProtocol
   /** Write a full copy once the deltas since the last one exceed `fullCopyRatio` × its size (default 1). */
   fullCopyRatio?: number
+  /** Store a changed value of at most this many serialized bytes inline in the checkpoint row (default 1,024). */
+  inlineBytes?: number
   /** Bounds of the in-memory cache of last written values, used to detect appends. */
   cache?: CheckpointCacheOptions
 }
@@ -33,12 +36,6 @@ const BLOB_PK = ['thread_id', 'checkpoint_ns', 'channel', 'version'] as const
 const WRITE_PK = ['thread_id', 'checkpoint_ns', 'checkpoint_id', 'task_id', 'idx'] as const
 // SQLite binds at most 32,766 parameters per statement; 9 columns × 500 rows stays far below.
 const WRITE_CHUNK = 500
-
-const versionStrings = (versions: ChannelVersions): Record<string, string> =>
-  Object.fromEntries(Object.entries(versions).map(([ch, v]) => [ch, String(v)]))
-
-/** A channel version that holds no value (its channel was emptied): nothing to extend. */
-const absent = (version: string): ChannelState => ({ version, json: undefined, fullBytes: 0, deltaBytes: 0 })
 
 function scopeOf(config: RunnableConfig, op: string): { threadId: string; ns: string; checkpointId: string | undefined } {
   const c = config.configurable
@@ -51,9 +48,10 @@ function scopeOf(config: RunnableConfig, op: string): { threadId: string; ns: st
 /**
  * A LangGraph checkpointer over kysely (SQLite today, any kysely dialect with recursive CTEs tomorrow).
  *
- * Channel values are stored once per channel version, so a channel that did not change is never written again;
- * a channel that grows by appending (messages, logs) stores only the appended elements, with a full copy
- * whenever the deltas since the last one outweigh it (see {@link FullCopyPolicy}).
+ * Each channel value is written once, by the checkpoint that changed it, so a channel that did not change is
+ * never written again: a small value inline in that checkpoint's row (a put is then one statement), a large one
+ * in `checkpoint_blobs` under its version. A channel that grows by appending (messages, logs) stores only the
+ * appended elements, with a full copy whenever the deltas since the last one outweigh it (see {@link StoragePolicy}).
  *
  * @example
  * const { db } = await openDb('.switchyard/switchyard.db')
@@ -62,14 +60,14 @@ function scopeOf(config: RunnableConfig, op: string): { threadId: string; ns: st
 export class KyselySaver extends BaseCheckpointSaver {
   readonly #db: Kysely<DB>
   readonly #cache: CheckpointCache
-  readonly #policy: FullCopyPolicy
+  readonly #policy: StoragePolicy
   readonly #stmts = new StatementCache()
 
   constructor(db: Kysely<DB>, opts: KyselySaverOptions = {}) {
     super(opts.serde)
     this.#db = db
     this.#cache = new CheckpointCache(opts.cache)
-    this.#policy = Object.freeze({ ratio: opts.fullCopyRatio ?? 1 })
+    this.#policy = Object.freeze({ ratio: opts.fullCopyRatio ?? 1, inlineBytes: opts.inlineBytes ?? 1024 })
   }
 
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
@@ -95,23 +93,27 @@ export class KyselySaver extends BaseCheckpointSaver {
     const { channel_values: values, ...rest } = checkpoint
     const [[type, body], [metaType, meta]] = await Promise.all([this.serde.dumpsTyped(rest), this.serde.dumpsTyped(metadata)])
     if (type !== metaType) throw new AppError('INTERNAL', `checkpoint and metadata serialized as ${type} and ${metaType}`)
-    const parent = await this.#parentState(threadId, ns, parentId, appendCandidates(values, newVersions))
+    const cached = this.#cache.get(threadId, ns, parentId)
+    const parent = await parentState(this.#db, this.serde, { threadId, ns, parentId, cached, candidates: appendCandidates(values, newVersions) })
     const base = (ch: string) => {
       const s = parent?.channels.get(ch)
       return s !== undefined && s.version === parent?.versions[ch] ? s : undefined
     }
-    const { rows, states } = await encodeBlobs(this.serde, { values, newVersions, base }, this.#policy)
+    const enc = await encodeValues(this.serde, { checkpointId: checkpoint.id, values, newVersions, base }, this.#policy)
     const row: CheckpointRow = {
       thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id, parent_checkpoint_id: parentId ?? null,
       type, checkpoint: body, metadata: meta,
+      inline_type: enc.inline.length > 0 ? 'json' : null,
+      inline_data: enc.inline.length > 0 ? packInline(enc.inline) : null,
+      inline_refs: JSON.stringify(inlineRefs(parent, versionStrings(checkpoint.channel_versions), newVersions)),
     }
-    const blobRows = rows.map((r) => ({
+    const blobRows = enc.blobs.map((r) => ({
       thread_id: threadId, checkpoint_ns: ns, channel: r.channel, version: r.version, kind: r.kind, type: r.type,
       base_version: r.base_version ?? null, data: r.data,
     }))
     const db = this.#db
     // Blobs first, the checkpoint row last: a crash in between leaves only blobs no checkpoint refers to, under
-    // versions nothing will reuse, so no transaction is needed (and each put costs two statements, not four).
+    // versions nothing will reuse, so no transaction is needed (a put is one or two statements, not four).
     const added = blobRows.length === 0 ? 0 : Number((await this.#stmts.run(db, `put:blobs:${blobRows.length}`, blobRows.flatMap(Object.values), () =>
       db.insertInto('checkpoint_blobs').values(blobRows).onConflict((oc) => oc.columns(BLOB_PK).doNothing()))).numAffectedRows ?? 0)
     await this.#stmts.run(db, 'put:checkpoint', Object.values(row), () => db.insertInto('checkpoints').values(row)
@@ -120,8 +122,11 @@ export class KyselySaver extends BaseCheckpointSaver {
         type: eb.ref('excluded.type'),
         checkpoint: eb.ref('excluded.checkpoint'),
         metadata: eb.ref('excluded.metadata'),
+        inline_type: eb.ref('excluded.inline_type'),
+        inline_data: eb.ref('excluded.inline_data'),
+        inline_refs: eb.ref('excluded.inline_refs'),
       }))))
-    this.#remember(threadId, ns, checkpoint, { parent, newVersions, states, allInserted: added === blobRows.length })
+    this.#cache.set(threadId, ns, stateAfterPut(checkpoint, { parent, newVersions, states: enc.states, blobsInserted: added === blobRows.length }))
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } }
   }
 
@@ -164,55 +169,5 @@ export class KyselySaver extends BaseCheckpointSaver {
    */
   override getNextVersion(current: number | undefined): number {
     return Math.floor(current ?? 0) + 1 + Math.random()
-  }
-
-  /**
-   * The parent's channel states: from the cache, completed by reading back the parent's value of any changed
-   * array channel the cache does not cover (after a restart, or when forking from an older checkpoint).
-   */
-  async #parentState(threadId: string, ns: string, parentId: string | undefined, candidates: string[]): Promise<ThreadState | undefined> {
-    if (parentId === undefined) return undefined
-    const cached = this.#cache.get(threadId, ns, parentId)
-    const missing = (s: ThreadState) => candidates.filter((ch) => s.versions[ch] !== undefined && s.channels.get(ch)?.version !== s.versions[ch])
-    if (cached !== undefined && missing(cached).length === 0) return cached
-    if (cached === undefined && candidates.length === 0) return undefined
-    const state = cached ?? await this.#readParent(threadId, ns, parentId)
-    if (state === undefined) return undefined
-    const toRead = missing(state)
-    const wanted = new Map(toRead.map((ch) => [ch, new Set([state.versions[ch]!])]))
-    const blobs = await loadBlobs(this.#db, this.serde, { threadId, ns, wanted })
-    const channels = new Map(state.channels)
-    for (const ch of toRead) {
-      const v = state.versions[ch]!
-      const blob = blobs.get(blobKey(ch, v))
-      channels.set(ch, blob !== undefined ? await stateOf(this.serde, v, blob) : absent(v))
-    }
-    return { ...state, channels }
-  }
-
-  async #readParent(threadId: string, ns: string, parentId: string): Promise<ThreadState | undefined> {
-    const row = await this.#db.selectFrom('checkpoints').select(['type', 'checkpoint'])
-      .where('thread_id', '=', threadId).where('checkpoint_ns', '=', ns).where('checkpoint_id', '=', parentId)
-      .executeTakeFirst()
-    if (row === undefined) return undefined
-    const cp = (await this.serde.loadsTyped(row.type, row.checkpoint)) as Pick<Checkpoint, 'channel_versions'>
-    return { checkpointId: parentId, versions: versionStrings(cp.channel_versions), channels: new Map() }
-  }
-
-  /**
-   * Caches what this put left behind. If some blob row already existed (a put repeated, or versions chosen by the
-   * caller that collide), what it holds is unknown, so the written channels are dropped instead.
-   */
-  #remember(threadId: string, ns: string, checkpoint: Checkpoint, w: { parent: ThreadState | undefined; newVersions: ChannelVersions; states: Map<string, ChannelState>; allInserted: boolean }): void {
-    const channels = new Map(w.parent?.channels)
-    for (const [ch, v] of Object.entries(w.newVersions)) {
-      const s = w.states.get(ch)
-      if (s === undefined) channels.set(ch, absent(String(v)))
-      else if (w.allInserted) channels.set(ch, s)
-      else channels.delete(ch)
-    }
-    const versions = versionStrings(checkpoint.channel_versions)
-    for (const ch of channels.keys()) if (versions[ch] !== channels.get(ch)!.version) channels.delete(ch)
-    this.#cache.set(threadId, ns, { checkpointId: checkpoint.id, versions, channels })
   }
 }

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
 
 /**
- * Checkpoint tables for the kysely saver: checkpoints, channel values per version (full or delta), pending writes.
+ * Checkpoint tables for the kysely saver: checkpoints (with the small values each one changed), large channel
+ * values per version (full or delta), pending writes.
  * Every lookup is by primary-key prefix, so no secondary index is needed.
  */
 export const checkpointsMigration: Migration = {
@@ -17,6 +18,9 @@ export const checkpointsMigration: Migration = {
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('checkpoint', 'blob', (c) => c.notNull())
       .addColumn('metadata', 'blob', (c) => c.notNull())
+      .addColumn('inline_type', 'text')
+      .addColumn('inline_data', 'blob')
+      .addColumn('inline_refs', 'text', (c) => c.notNull().defaultTo('{}'))
       .addPrimaryKeyConstraint('checkpoints_pk', ['thread_id', 'checkpoint_ns', 'checkpoint_id'])
       .execute()
     await db.schema

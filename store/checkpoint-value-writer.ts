@@ -6,9 +6,10 @@ import type { CheckpointBlobTable } from './checkpoint-schema.js'
 /** A blob row before its thread and namespace are set. */
 export type BlobDraft = Omit<Insertable<CheckpointBlobTable>, 'thread_id' | 'checkpoint_ns'>
 
-/** The rows to insert for one checkpoint and the channel states they leave behind. */
-export interface EncodedBlobs {
-  rows: BlobDraft[]
+/** Where one checkpoint's changed values go, and the channel states they leave behind. */
+export interface EncodedValues {
+  blobs: BlobDraft[]
+  inline: [channel: string, json: Uint8Array][]
   states: Map<string, ChannelState>
 }
 
@@ -17,9 +18,12 @@ export interface EncodedBlobs {
  * `ratio` times that copy's size. With ratio 1 a read decodes at most about twice the value's size, and an
  * append-only channel stores O(final size) bytes in total: the full copies at least double each time, so they
  * sum to under twice the final size, and each appended element sits in exactly one delta.
+ * Values of at most `inlineBytes` serialized bytes that do not extend a stored array go inline in the
+ * checkpoint row instead.
  */
-export interface FullCopyPolicy {
+export interface StoragePolicy {
   ratio: number
+  inlineBytes: number
 }
 
 const OPEN = 0x5b // [
@@ -49,17 +53,17 @@ export function appendedTail(prev: Uint8Array, next: Uint8Array): Uint8Array | u
 }
 
 /**
- * Encodes the channels named in `newVersions` (those that changed since the parent): one row per channel, a
- * delta holding only the appended elements when the new value extends `base(channel)`, else a full copy.
- * A channel listed in `newVersions` but absent from `values` has no value at that version and gets no row.
+ * Encodes the channels named in `newVersions` (those that changed since the parent). A JSON array that extends
+ * `base(channel)` stored in `checkpoint_blobs` becomes a delta holding only the appended elements, while the
+ * policy allows; otherwise a small JSON value goes inline in checkpoint `checkpointId`'s row and anything else
+ * becomes a full copy. A channel listed in `newVersions` but absent from `values` has no value to store.
  */
-export async function encodeBlobs(
+export async function encodeValues(
   serde: SerializerProtocol,
-  change: { values: Record<string, unknown>; newVersions: ChannelVersions; base: (channel: string) => ChannelState | undefined },
-  policy: FullCopyPolicy,
-): Promise<EncodedBlobs> {
-  const rows: BlobDraft[] = []
-  const states = new Map<string, ChannelState>()
+  change: { checkpointId: string; values: Record<string, unknown>; newVersions: ChannelVersions; base: (channel: string) => ChannelState | undefined },
+  policy: StoragePolicy,
+): Promise<EncodedValues> {
+  const out: EncodedValues = { blobs: [], inline: [], states: new Map() }
   await Promise.all(Object.entries(change.newVersions).map(async ([channel, v]) => {
     if (!Object.prototype.hasOwnProperty.call(change.values, channel)) return
     const version = String(v)
@@ -69,26 +73,29 @@ export async function encodeBlobs(
     const base = json && change.base(channel)
     const tail = base?.json && appendedTail(base.json, json!)
     if (base && tail && base.deltaBytes + tail.byteLength <= base.fullBytes * policy.ratio) {
-      rows.push({ channel, version, kind: 'delta', type, base_version: base.version, data: tail })
-      states.set(channel, { version, json, fullBytes: base.fullBytes, deltaBytes: base.deltaBytes + tail.byteLength })
-      return
+      out.blobs.push({ channel, version, kind: 'delta', type, base_version: base.version, data: tail })
+      out.states.set(channel, { version, inlineAt: undefined, json, fullBytes: base.fullBytes, deltaBytes: base.deltaBytes + tail.byteLength })
+    } else if (type === 'json' && data.byteLength <= policy.inlineBytes) {
+      out.inline.push([channel, data])
+      out.states.set(channel, { version, inlineAt: change.checkpointId, json: undefined, fullBytes: 0, deltaBytes: 0 })
+    } else {
+      out.blobs.push({ channel, version, kind: 'full', type, base_version: null, data })
+      out.states.set(channel, { version, inlineAt: undefined, json, fullBytes: data.byteLength, deltaBytes: 0 })
     }
-    rows.push({ channel, version, kind: 'full', type, base_version: null, data })
-    states.set(channel, { version, json, fullBytes: data.byteLength, deltaBytes: 0 })
   }))
-  return { rows, states }
+  return out
 }
 
 /** The channels of `newVersions` whose new value could extend the previous one (arrays). */
 export const appendCandidates = (values: Record<string, unknown>, newVersions: ChannelVersions): string[] =>
   Object.keys(newVersions).filter((ch) => Array.isArray(values[ch]))
 
-/** Rebuilds the state of a value read back from the store, for a put whose parent is not in the cache. */
+/** Rebuilds the state of a value read back from `checkpoint_blobs`, for a put whose parent is not in the cache. */
 export async function stateOf(
   serde: SerializerProtocol,
   version: string,
   loaded: { value: unknown; fullBytes: number; deltaBytes: number },
 ): Promise<ChannelState> {
   const [type, data] = Array.isArray(loaded.value) ? await serde.dumpsTyped(loaded.value) : []
-  return { version, json: type === 'json' ? data : undefined, fullBytes: loaded.fullBytes, deltaBytes: loaded.deltaBytes }
+  return { version, inlineAt: undefined, json: type === 'json' ? data : undefined, fullBytes: loaded.fullBytes, deltaBytes: loaded.deltaBytes }
 }

@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Annotation, END, START, StateGraph } from '@langchain/langgraph'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openDb, type OpenedDb } from '../../store/db.js'
+import { KyselySaver } from '../../store/kysely-saver.js'
+import { appendedTail } from '../../store/checkpoint-value-writer.js'
+
+// How the saver lays values out on disk, checked through a real graph on a real SQLite file.
+const State = Annotation.Root({
+  n: Annotation<number>,
+  limit: Annotation<number>,
+  /** Set once by the input, large enough to live in checkpoint_blobs. */
+  brief: Annotation<string>,
+  /** Set once by the input, small enough to live inline. */
+  tag: Annotation<string>,
+  log: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+})
+type S = typeof State.State
+
+const kb = (i: number) => `${i}:`.padEnd(1024, String.fromCharCode(97 + (i % 26)))
+
+const loopGraph = (saver: KyselySaver) =>
+  new StateGraph(State)
+    .addNode('step', (s: S) => ({ n: s.n + 1, log: [kb(s.n)] }))
+    .addEdge(START, 'step')
+    .addConditionalEdges('step', (s: S) => (s.n >= s.limit ? END : 'step'))
+    .compile({ checkpointer: saver })
+
+const run = (saver: KyselySaver, thread: string, limit: number) =>
+  loopGraph(saver).invoke(
+    { n: 0, limit, brief: 'b'.repeat(5_000), tag: 'small' },
+    { configurable: { thread_id: thread }, durability: 'sync', recursionLimit: limit + 10 },
+  )
+
+describe('KyselySaver storage layout', () => {
+  let dir: string
+  let store: OpenedDb
+  let saver: KyselySaver
+  const blobs = (thread: string, channel: string) =>
+    store.sqlite.prepare('select kind, length(data) bytes from checkpoint_blobs where thread_id = ? and channel = ? order by rowid')
+      .all(thread, channel) as { kind: 'full' | 'delta'; bytes: number }[]
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sy-saver-'))
+    store = await openDb(join(dir, 'saver.db'))
+    saver = new KyselySaver(store.db)
+  })
+  afterEach(async () => {
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('writes a channel that does not change exactly once, whether in a blob or inline', async () => {
+    await run(saver, 't', 20)
+    const checkpoints = store.sqlite.prepare("select count(*) n from checkpoints where thread_id = 't'").get() as { n: number }
+    expect(checkpoints.n).toBeGreaterThan(20)
+    expect(blobs('t', 'brief')).toHaveLength(1)
+    const inline = store.sqlite.prepare("select cast(inline_data as text) json from checkpoints where thread_id = 't' and inline_data is not null")
+      .all() as { json: string }[]
+    const tagged = inline.filter((r) => (JSON.parse(r.json) as [string, unknown][]).some(([ch]) => ch === 'tag'))
+    expect(tagged).toHaveLength(1)
+    // every later checkpoint points at that one row instead of copying the value
+    const refs = store.sqlite.prepare("select inline_refs from checkpoints where thread_id = 't'").all() as { inline_refs: string }[]
+    expect(refs.filter((r) => 'tag' in JSON.parse(r.inline_refs)).length).toBe(checkpoints.n - 2)
+  })
+
+  it('stores an append as a delta of the appended elements only: bytes grow linearly', async () => {
+    await run(saver, 'short', 100)
+    await run(saver, 'long', 200)
+    const total = (rows: { bytes: number }[]) => rows.reduce((a, r) => a + r.bytes, 0)
+    const short = total(blobs('short', 'log'))
+    const long = total(blobs('long', 'log'))
+    const finalSize = JSON.stringify(Array.from({ length: 200 }, (_, i) => kb(i))).length
+    // the policy bounds the total to under 3x the final value (full copies < 2x, deltas 1x)
+    expect(long).toBeLessThan(3 * finalSize)
+    expect(long / short).toBeGreaterThan(1.5)
+    expect(long / short).toBeLessThan(2.6)
+    expect(blobs('long', 'log').filter((r) => r.kind === 'delta').length).toBeGreaterThan(150)
+  })
+
+  it('writes a full copy once the deltas since the last one outweigh it', async () => {
+    await run(saver, 't', 200)
+    const rows = blobs('t', 'log')
+    let full = 0
+    let deltas = 0
+    for (const r of rows) {
+      if (r.kind === 'full') {
+        // a new full copy only when the next delta would have pushed the sum past the last full copy
+        if (full > 0) expect(deltas + 1_030).toBeGreaterThan(full)
+        full = r.bytes
+        deltas = 0
+      } else {
+        deltas += r.bytes
+        expect(deltas).toBeLessThanOrEqual(full)
+      }
+    }
+    const fulls = rows.filter((r) => r.kind === 'full').length
+    // sizes at least double between full copies: about log2(200) of them
+    expect(fulls).toBeGreaterThanOrEqual(6)
+    expect(fulls).toBeLessThanOrEqual(10)
+  })
+
+  it('honours fullCopyRatio: 0 turns deltas off', async () => {
+    const noDeltas = new KyselySaver(store.db, { fullCopyRatio: 0 })
+    await run(noDeltas, 't', 10)
+    expect(blobs('t', 'log').every((r) => r.kind === 'full')).toBe(true)
+  })
+})
+
+describe('appendedTail', () => {
+  const b = (s: string) => new TextEncoder().encode(s)
+  const t = (prev: string, next: string) => {
+    const tail = appendedTail(b(prev), b(next))
+    return tail === undefined ? undefined : new TextDecoder().decode(tail)
+  }
+
+  it('returns the appended elements as a JSON array', () => {
+    expect(t('["a","b"]', '["a","b","c",{"d":1}]')).toBe('["c",{"d":1}]')
+    expect(t('[]', '["x"]')).toBe('["x"]')
+    expect(t('["a"]', '["a"]')).toBe('[]')
+  })
+
+  it('refuses anything that is not an element-wise extension', () => {
+    expect(t('[1,2]', '[1,23]')).toBeUndefined()
+    expect(t('["a","b"]', '["a","c","d"]')).toBeUndefined()
+    expect(t('["a","b"]', '["a"]')).toBeUndefined()
+    expect(t('{"a":1}', '{"a":1,"b":2}')).toBeUndefined()
+    expect(t('["a"]', '["a"] ')).toBeUndefined()
+  })
+})
