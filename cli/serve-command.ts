@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { startRunQueue } from '../server/run-queue.js'
 import { runsRoutes } from '../server/routes/runs-routes.js'
+import { workflowsRoutes } from '../server/routes/workflows-routes.js'
 import { startServer } from '../server/serve.js'
 import { AppError } from '../store/app-error.js'
 import { dbPathOf, type GlobalOpts } from './context.js'
@@ -31,7 +32,7 @@ export function registerServeCommand(program: Command, out: Out) {
       const port = portOf(o.port)
       const dbPath = dbPathOf(cmd.optsWithGlobals<GlobalOpts>())
       const corsOrigins = o.cors?.split(',').map((s) => s.trim()).filter(Boolean)
-      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, routes: [runsRoutes] }).catch((e: NodeJS.ErrnoException) => {
+      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, routes: [runsRoutes, workflowsRoutes] }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
         throw e
       })
