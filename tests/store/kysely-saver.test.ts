@@ -85,7 +85,7 @@ describe('KyselySaver with LangGraph', () => {
 
   it('interrupts, then resumes from the stored checkpoint, also through a fresh saver on the same file', async () => {
     const first = await asker(saver).invoke({ n: 1 }, thread('i'))
-    expect(first[INTERRUPT]?.[0]?.value).toBe('approve?')
+    expect((first as { [INTERRUPT]?: { value: unknown }[] })[INTERRUPT]?.[0]?.value).toBe('approve?')
     expect((await asker(saver).getState(thread('i'))).next).toEqual(['ask'])
 
     const restarted = new KyselySaver(store.db)
