@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
+import { runLocally } from '../../server/local-run.js'
 import { openRuntime, type Runtime } from '../../server/runtime.js'
 import { startServer, type RunningServer, type ServeOptions } from '../../server/serve.js'
 
@@ -25,13 +26,13 @@ export async function startTestServer(opts: Omit<ServeOptions, 'rt' | 'port' | '
 }
 
 /**
- * Gives a thread checkpoints the way a run would, before the runs API exists: the sdlc graph runs
- * in-process on the server's runtime until its first human gate (the analyst review).
+ * Gives a thread checkpoints, a run row and its event log through the CLI's in-process run path (the
+ * same queue row, runner and log as the server): sdlc stops at its first human gate (the analyst review).
  */
 export async function runSdlcToFirstGate(rt: Runtime, threadId: string): Promise<void> {
-  await rt.runs.ensureThread(threadId, 'sdlc')
-  await rt.graph('sdlc').invoke({ task: 'A URL shortener' }, { configurable: { thread_id: threadId }, durability: 'sync' })
-  await rt.store.db.updateTable('threads').set({ status: 'interrupted' }).where('thread_id', '=', threadId).execute()
+  const r = await runLocally(rt, { kind: 'input', graph: 'sdlc', threadId, input: { task: 'A URL shortener' } }, { onEvent: () => undefined })
+  const thread = await rt.runs.getThread(threadId)
+  if (thread.status !== 'interrupted') throw new Error(`sdlc did not stop at its gate: ${JSON.stringify(r.settled)}, thread ${thread.status}`)
 }
 
 /** A raw JSON request, for what the SDK would never send. */

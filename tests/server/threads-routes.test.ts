@@ -81,6 +81,8 @@ describe('threads routes (official SDK client)', () => {
     await t.client.threads.delete(id)
     await expect(t.client.threads.get(id)).rejects.toMatchObject({ status: 404 })
     expect(await t.rt.checkpointer.getTuple({ configurable: { thread_id: id, checkpoint_ns: '' } })).toBeUndefined()
+    expect(await t.rt.store.db.selectFrom('runs').select('run_id').where('thread_id', '=', id).execute()).toEqual([])
+    expect(await t.rt.store.db.selectFrom('run_events').select('seq').innerJoin('runs', 'runs.run_id', 'run_events.run_id').where('runs.thread_id', '=', id).execute()).toEqual([])
     await expect(t.client.threads.delete(id)).rejects.toMatchObject({ status: 404 })
   })
 })
