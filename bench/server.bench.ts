@@ -1,0 +1,86 @@
+/**
+ * Server benchmark (issue 4): Switchyard's Platform API vs the official `langgraphjs dev` server, on
+ * the same langgraph.json graphs (bench/langgraph.json: one node; five nodes in a line), driven by the
+ * official SDK client (`threads.create` + `runs.wait` per run), plus the in-process ceiling.
+ *
+ *   npm run bench:server
+ *
+ * Each server runs alone in its own process while it is measured, then is stopped (both are killed
+ * on any failure). The official server is installed once in bench/peer (its own package.json, never
+ * the project's lockfile). It answers a run in about half a second, so its samples are smaller.
+ * Knobs: BENCH_SEQ (200), BENCH_SECONDS (5), BENCH_OFFICIAL_SEQ (20), BENCH_OFFICIAL_SECONDS (10),
+ * BENCH_INPROC_RUNS (1000), BENCH_SKIP_OFFICIAL=1.
+ */
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { inProcessCeiling } from './server/in-process.js'
+import { concurrent, sdkClient, sequential, type RunCase } from './server/load.js'
+import { startOfficialServer } from './server/official-server.js'
+import type { ServerProcess } from './server/processes.js'
+import { renderReport, type GraphResult, type ServerResult } from './server/report.js'
+import { startSwitchyardServer } from './server/switchyard-server.js'
+
+const CONFIG = fileURLToPath(new URL('./langgraph.json', import.meta.url))
+const PEER = fileURLToPath(new URL('./peer', import.meta.url))
+const num = (name: string, dflt: number) => Number(process.env[name] ?? dflt)
+const OURS = { runs: num('BENCH_SEQ', 200), warmup: 20, seconds: num('BENCH_SECONDS', 5) }
+const OFFICIAL = { runs: num('BENCH_OFFICIAL_SEQ', 20), warmup: 3, seconds: num('BENCH_OFFICIAL_SECONDS', 10) }
+const INPROC = { runs: num('BENCH_INPROC_RUNS', 1_000), warmup: 50, clients: 50 }
+const LEVELS = [1, 10, 50]
+
+const counted = (graph: string, nodes: number): RunCase => ({
+  graph,
+  input: { count: 0 },
+  check: (v) => typeof v === 'object' && v !== null && (v as { count?: unknown }).count === nodes,
+})
+const CASES = [counted('one_node', 1), counted('five_nodes', 5)]
+
+const say = (s: string) => console.error(`[bench:server] ${s}`)
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e))
+
+/** Starts a server, measures every graph on it, and stops it whatever happens. */
+async function measure(start: () => Promise<ServerProcess>, plan: { runs: number; warmup: number; seconds: number }): Promise<ServerResult[]> {
+  let srv: ServerProcess | undefined
+  try {
+    srv = await start()
+    say(`${srv.name} at ${srv.url}`)
+    const client = sdkClient(srv.url)
+    const out: ServerResult[] = []
+    for (const c of CASES) {
+      const latency = await sequential(client, c, plan)
+      say(`${srv.name} ${c.graph}: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms (${latency.runs} runs, ${latency.errors} errors${latency.firstError ? `: ${latency.firstError}` : ''})`)
+      const throughput = []
+      for (const clients of LEVELS) {
+        const t = await concurrent(client, c, { clients, seconds: plan.seconds })
+        say(`${srv.name} ${c.graph} ×${clients}: ${t.perSecond.toFixed(1)} runs/s (${t.runs} runs, ${t.errors} errors${t.firstError ? `: ${t.firstError}` : ''})`)
+        throughput.push(t)
+      }
+      out.push({ latency, throughput })
+    }
+    return out
+  } catch (e) {
+    say(`not measured: ${message(e)}`)
+    return CASES.map(() => ({ error: message(e) }))
+  } finally {
+    await srv?.stop()
+  }
+}
+
+const t0 = Date.now()
+const ours = await measure(() => startSwitchyardServer({ configPath: CONFIG, concurrency: 50 }), OURS)
+const official = process.env.BENCH_SKIP_OFFICIAL === '1'
+  ? CASES.map((): ServerResult => ({ error: 'skipped (BENCH_SKIP_OFFICIAL=1)' }))
+  : await measure(() => startOfficialServer({ configPath: CONFIG, peerDir: PEER }), OFFICIAL)
+const results: GraphResult[] = []
+for (const [i, c] of CASES.entries()) {
+  const ceiling = await inProcessCeiling(CONFIG, c, INPROC).catch((e: unknown) => ({ error: message(e) }))
+  results.push({ graph: c.graph, switchyard: ours[i]!, official: official[i]!, ceiling })
+}
+
+console.log(renderReport(results, [
+  `Each run: \`threads.create\` + \`runs.wait\` with the SDK client (@langchain/langgraph-sdk 1.15.0) in this process; a new thread per run; the server runs alone while measured.`,
+  `Switchyard: child process, SQLite file (WAL), 50 run workers; ${OURS.runs} sequential runs after ${OURS.warmup} warm-up, then ${OURS.seconds} s per concurrency level.`,
+  `Official \`langgraphjs dev\` (@langchain/langgraph-api 2.0.0, in-memory, 10 workers): runs.wait takes ~0.5 s there, so only ${OFFICIAL.runs} sequential runs after ${OFFICIAL.warmup} warm-up (its p99 is close to the max), then ${OFFICIAL.seconds} s per concurrency level.`,
+  `In-process: \`graph.invoke\` on the runtime's KyselySaver (SQLite file, durability sync), ${INPROC.runs} runs sequential, ${INPROC.runs} runs with ${INPROC.clients} in flight.`,
+  `Machine: ${cpus().length} vCPU, Node ${process.versions.node}; clients and servers share the cores. Whole bench: ${((Date.now() - t0) / 1_000).toFixed(0)} s.`,
+]))
