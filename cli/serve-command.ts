@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registryWithConfig } from '../graphs/langgraph-config.js'
 import { startRunQueue } from '../server/run-queue.js'
 import { runsRoutes } from '../server/routes/runs-routes.js'
 import { workflowsRoutes } from '../server/routes/workflows-routes.js'
@@ -8,7 +9,7 @@ import { dbPathOf, type GlobalOpts } from './context.js'
 import { UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
 
-interface ServeFlags { port: string; host: string; cors?: string }
+interface ServeFlags { port: string; host: string; cors?: string; config?: string; concurrency: string }
 
 const portOf = (v: string) => {
   const n = Number(v)
@@ -28,16 +29,21 @@ export function registerServeCommand(program: Command, out: Out) {
     .option('--port <n>', 'port (0 picks a free one)', '8123')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--cors <origins>', 'comma-separated origins allowed by CORS ("*" for any); off by default')
+    .option('--config <path>', 'a langgraph.json whose graphs are served next to the built-ins')
+    .option('--concurrency <n>', 'runs executed at once by this process', '10')
     .action(async (o: ServeFlags, cmd: Command) => {
       const port = portOf(o.port)
+      const concurrency = Number(o.concurrency)
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw new UsageError(`--concurrency must be an integer from 1 to 1000, got "${o.concurrency}"`)
+      const registry = await registryWithConfig(o.config)
       const dbPath = dbPathOf(cmd.optsWithGlobals<GlobalOpts>())
       const corsOrigins = o.cors?.split(',').map((s) => s.trim()).filter(Boolean)
-      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, routes: [runsRoutes, workflowsRoutes] }).catch((e: NodeJS.ErrnoException) => {
+      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry, routes: [runsRoutes, workflowsRoutes] }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
         throw e
       })
-      const queue = await startRunQueue(srv.rt)
-      out.write(`switchyard: serving on ${srv.url} (database ${dbPath})\n`)
+      const queue = await startRunQueue(srv.rt, { concurrency })
+      out.write(`switchyard: serving on ${srv.url} (database ${dbPath}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
       const signal = await untilSignal()
       out.write(`switchyard: ${signal}, stopping\n`)
       await queue.stop()

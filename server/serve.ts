@@ -4,6 +4,7 @@ import type { Hono } from 'hono'
 import { DEFAULT_DB_PATH } from '../store/db.js'
 import { createApp, type AppDeps } from './app.js'
 import { ensureGraphAssistants } from './graph-assistants.js'
+import type { GraphRegistry } from '../graphs/registry.js'
 import { openRuntime, type Runtime } from './runtime.js'
 
 export interface ServeOptions extends Omit<AppDeps, 'rt'> {
@@ -17,6 +18,8 @@ export interface ServeOptions extends Omit<AppDeps, 'rt'> {
   rt?: Runtime
   /** Environment for the runtime opened here (model choice); default process.env. */
   env?: NodeJS.ProcessEnv
+  /** Graphs to serve (default: the built-ins); ignored when `rt` is given. */
+  registry?: GraphRegistry
 }
 
 export interface RunningServer {
@@ -37,8 +40,8 @@ export interface RunningServer {
  * const client = new Client({ apiUrl: srv.url })
  */
 export async function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
-  const { host = '127.0.0.1', port = 8123, dbPath = DEFAULT_DB_PATH, rt: given, env, ...appOpts } = opts
-  const rt = given ?? await openRuntime({ dbPath, env })
+  const { host = '127.0.0.1', port = 8123, dbPath = DEFAULT_DB_PATH, rt: given, env, registry, ...appOpts } = opts
+  const rt = given ?? await openRuntime({ dbPath, env, registry })
   try {
     await ensureGraphAssistants(rt)
     const app = createApp({ ...appOpts, rt })
