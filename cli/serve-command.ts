@@ -3,6 +3,7 @@ import { registryWithConfig } from '../graphs/langgraph-config.js'
 import { startRunQueue } from '../server/run-queue.js'
 import { runsRoutes } from '../server/routes/runs-routes.js'
 import { workflowsRoutes } from '../server/routes/workflows-routes.js'
+import { parseApiKeys } from '../server/auth.js'
 import { startServer } from '../server/serve.js'
 import { AppError } from '../store/app-error.js'
 import { dbPathOf, type GlobalOpts } from './context.js'
@@ -36,14 +37,15 @@ export function registerServeCommand(program: Command, out: Out) {
       const concurrency = Number(o.concurrency)
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw new UsageError(`--concurrency must be an integer from 1 to 1000, got "${o.concurrency}"`)
       const registry = await registryWithConfig(o.config)
+      const apiKeys = parseApiKeys(process.env.SWITCHYARD_API_KEYS)
       const dbPath = dbPathOf(cmd.optsWithGlobals<GlobalOpts>())
       const corsOrigins = o.cors?.split(',').map((s) => s.trim()).filter(Boolean)
-      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry, routes: [runsRoutes, workflowsRoutes] }).catch((e: NodeJS.ErrnoException) => {
+      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry, apiKeys, routes: [runsRoutes, workflowsRoutes] }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
         throw e
       })
       const queue = await startRunQueue(srv.rt, { concurrency })
-      out.write(`switchyard: serving on ${srv.url} (database ${dbPath}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
+      out.write(`switchyard: serving on ${srv.url} (database ${dbPath}; ${apiKeys ? `${apiKeys.size} API keys` : 'open, no API keys'}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
       const signal = await untilSignal()
       out.write(`switchyard: ${signal}, stopping\n`)
       await queue.stop()

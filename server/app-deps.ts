@@ -1,4 +1,5 @@
 import type { Hono } from 'hono'
+import type { ApiKeys } from './auth.js'
 import type { Runtime } from './runtime.js'
 
 /** A resource's routes: a sub-app built from the app's dependencies. */
@@ -8,6 +9,8 @@ export type RouteFactory = (deps: AppDeps) => Hono
 export interface AppDeps {
   /** The runtime every route reads and writes: store, checkpointer, graphs. */
   rt: Runtime
+  /** API key → tenant. When set, every request needs a key and sees only its tenant's threads, runs, events and store items. */
+  apiKeys?: ApiKeys
   /** Allowed CORS origins (`['*']` for any). CORS is off when absent or empty. */
   corsOrigins?: string[]
   /** Largest request body accepted, in bytes (default 1 MB); larger ones get a 413. */

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { AppError } from '../store/app-error.js'
 import type { AppDeps, RouteFactory } from './app-deps.js'
+import { apiKeyAuth } from './auth.js'
 import { ensureGraphAssistants } from './graph-assistants.js'
 import { errorHandler, routeNotFound } from './http-errors.js'
 import { assistantsRoutes } from './routes/assistants-routes.js'
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Hono {
     maxSize,
     onError: () => { throw new AppError('TOO_LARGE', `request body larger than ${maxSize} bytes`, { details: { max_bytes: maxSize } }) },
   }))
+  if (deps.apiKeys) app.use('*', apiKeyAuth(deps.apiKeys, deps.rt.store.db))
   app.use('*', async function awaitReady(_c, next) {
     await ready
     await next()

@@ -6,6 +6,7 @@ import { runsMigration } from './migrations/002-runs.js'
 import { ragMigration } from './migrations/003-rag.js'
 import { serverMigration } from './migrations/004-server.js'
 import { runQueueMigration } from './migrations/005-run-queue.js'
+import { tenantsMigration } from './migrations/006-tenants.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '003-rag': ragMigration,
   '004-server': serverMigration,
   '005-run-queue': runQueueMigration,
+  '006-tenants': tenantsMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -4,14 +4,19 @@ import { sql } from 'kysely'
 import type { Insertable } from 'kysely'
 import type { RunKind, RunRow, RunStatus, RunTable, ThreadRow } from './run-schema.js'
 import type { DB } from './schema.js'
+import { currentTenant, writeTenant } from './tenant-scope.js'
 
 const now = () => new Date().toISOString()
 
 /** Threads, runs (the queue) and the per-run event log. Takes a db or a transaction, never opens one. */
 export function createRunRepo(db: Kysely<DB>) {
+  const threadsInScope = () => {
+    const t = currentTenant()
+    return t === undefined ? db.selectFrom('threads') : db.selectFrom('threads').where('tenant', '=', t)
+  }
   return {
     async ensureThread(threadId: string, graph: string): Promise<ThreadRow> {
-      await db.insertInto('threads').values({ thread_id: threadId, graph })
+      await db.insertInto('threads').values({ thread_id: threadId, tenant: writeTenant(), graph })
         .onConflict((oc) => oc.column('thread_id').doNothing()).execute()
       let t = await this.getThread(threadId)
       if (t.graph === null) {
@@ -26,11 +31,11 @@ export function createRunRepo(db: Kysely<DB>) {
     },
 
     getThread: (threadId: string): Promise<ThreadRow> =>
-      db.selectFrom('threads').selectAll().where('thread_id', '=', threadId)
+      threadsInScope().selectAll().where('thread_id', '=', threadId)
         .executeTakeFirstOrThrow(() => new AppError('NOT_FOUND', `unknown thread ${threadId}`)),
 
     listThreads: (limit = 100): Promise<ThreadRow[]> =>
-      db.selectFrom('threads').selectAll().orderBy('updated_at', 'desc').limit(limit).execute(),
+      threadsInScope().selectAll().orderBy('updated_at', 'desc').limit(limit).execute(),
 
     async setThreadStatus(threadId: string, status: string): Promise<void> {
       await db.updateTable('threads').set({ status, updated_at: now() }).where('thread_id', '=', threadId).execute()

@@ -8,6 +8,8 @@ export type RunKind = 'input' | 'resume' | 'continue' | 'replay'
 
 export interface ThreadTable {
   thread_id: string
+  /** Owner tenant ('' when the server is open); see store/tenant-scope.ts. */
+  tenant: Generated<string>
   graph: string | null
   status: Generated<string>
   metadata: Generated<string>

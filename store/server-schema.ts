@@ -36,6 +36,7 @@ export interface AssistantVersionTable {
  * (labels may not contain a period), `value` is a JSON object.
  */
 export interface StoreItemTable {
+  tenant: Generated<string>
   namespace: string
   key: string
   value: string

@@ -3,6 +3,7 @@ import { AppError } from './app-error.js'
 import { jsonContains } from './json-filter.js'
 import type { ThreadRow } from './run-schema.js'
 import type { DB } from './schema.js'
+import { currentTenant, writeTenant } from './tenant-scope.js'
 
 type Json = Record<string, unknown>
 
@@ -19,8 +20,13 @@ const notFound = (id: string) => new AppError('NOT_FOUND', `thread ${id} not fou
  * bookkeeping (status, binding a graph) stays in run-repo. Takes a db or a transaction, never opens one.
  */
 export function createThreadRepo(db: Kysely<DB>) {
+  // inside a tenant's request only its threads exist; outside (CLI, workers) every thread does
+  const scoped = () => {
+    const t = currentTenant()
+    return t === undefined ? db.selectFrom('threads') : db.selectFrom('threads').where('tenant', '=', t)
+  }
   const filtered = (f: ThreadFilter) => {
-    let q = db.selectFrom('threads')
+    let q = scoped()
     if (f.status !== undefined) q = q.where('status', '=', f.status)
     if (f.ids !== undefined && f.ids.length > 0) q = q.where('thread_id', 'in', f.ids)
     if (f.metadata !== undefined) {
@@ -35,14 +41,14 @@ export function createThreadRepo(db: Kysely<DB>) {
   }
   return {
     find: (id: string): Promise<ThreadRow | undefined> =>
-      db.selectFrom('threads').selectAll().where('thread_id', '=', id).executeTakeFirst(),
+      scoped().selectAll().where('thread_id', '=', id).executeTakeFirst(),
 
     get: (id: string): Promise<ThreadRow> =>
-      db.selectFrom('threads').selectAll().where('thread_id', '=', id).executeTakeFirstOrThrow(() => notFound(id)),
+      scoped().selectAll().where('thread_id', '=', id).executeTakeFirstOrThrow(() => notFound(id)),
 
     /** `ifExists: 'do_nothing'` returns the existing thread unchanged; `'raise'` is a CONFLICT. */
     async create(id: string, fields: { metadata: Json; graph: string | null }, ifExists: 'raise' | 'do_nothing'): Promise<ThreadRow> {
-      const r = await db.insertInto('threads').values({ thread_id: id, graph: fields.graph, metadata: JSON.stringify(fields.metadata) })
+      const r = await db.insertInto('threads').values({ thread_id: id, tenant: writeTenant(), graph: fields.graph, metadata: JSON.stringify(fields.metadata) })
         .onConflict((oc) => oc.column('thread_id').doNothing()).executeTakeFirst()
       if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0 && ifExists === 'raise') {
         throw new AppError('CONFLICT', `thread ${id} already exists`, { details: { thread_id: id } })
@@ -87,7 +93,7 @@ export function createThreadRepo(db: Kysely<DB>) {
     /** A new thread row with the source's graph, metadata and status (a running source is copied as idle). */
     async insertCopy(from: ThreadRow, newId: string): Promise<ThreadRow> {
       const status = from.status === 'busy' ? 'idle' : from.status
-      await db.insertInto('threads').values({ thread_id: newId, graph: from.graph, metadata: from.metadata, status }).execute()
+      await db.insertInto('threads').values({ thread_id: newId, tenant: writeTenant(), graph: from.graph, metadata: from.metadata, status }).execute()
       return this.get(newId)
     },
   }

@@ -51,6 +51,7 @@ async function queue(deps: AppDeps, threadId: string | undefined, body: RunCreat
 }
 
 async function threadRun(deps: AppDeps, threadId: string, runId: string) {
+  await deps.rt.runs.getThread(threadId) // in the caller's tenant, or 404
   const run = await deps.rt.runs.getRun(runId)
   if (run.thread_id !== threadId) throw new AppError('NOT_FOUND', `unknown run ${runId} on thread ${threadId}`)
   return run
