@@ -1,0 +1,117 @@
+import type { Runtime } from '../runtime.js'
+import type { EventFilter } from './protocol-frames.js'
+import { errorFrame, protocolFault, type ProtocolEvent, type ServerFrame } from './protocol-wire.js'
+import { matchesFilter, subscriptionIdOf } from './subscription-filter.js'
+import { threadFeed } from './thread-feed.js'
+
+/** Where a session's frames go (a WebSocket, an SSE response). Sends are awaited in order. */
+export interface FrameSink { send(frame: ServerFrame): void | Promise<void> }
+
+export interface SessionOptions {
+  /** How often a live feed looks for a run created by another client (ms, default 500). */
+  pollMs?: number
+  /** Reports a failure of the event pump (it is also sent as an error frame with id null). */
+  onError?: (e: unknown) => void
+}
+
+interface Subscription { id: string; filter: EventFilter; after: number }
+
+/**
+ * One client's view of one thread: its subscriptions and one event pump. The pump follows the thread's
+ * durable feed (every run, in seq order) and sends each event once if any subscription takes it. A new
+ * subscription first gets its replay — events after its start seq up to where the pump is — then the pump
+ * serves it; both happen on one serial lane, so a subscriber sees no gap and no duplicate, and the answer
+ * to `subscription.subscribe` goes out before its replayed events.
+ */
+export class ProtocolSession {
+  /** The run this client started last: a subscription without `since` starts at it. */
+  lastRunId: string | undefined
+  readonly #subs = new Map<string, Subscription>()
+  readonly #abort = new AbortController()
+  readonly #wakers = new Set<() => void>()
+  #lane: Promise<unknown> = Promise.resolve()
+  /** Seq the pump has handled through; undefined until the first subscription starts it. */
+  #pumpAt: number | undefined
+
+  constructor(readonly rt: Runtime, readonly threadId: string, readonly sink: FrameSink, readonly opts: SessionOptions = {}) {}
+
+  get closed(): boolean { return this.#abort.signal.aborted }
+
+  /** A run may exist now (this client just created one): the pump looks at once instead of at its next poll. */
+  poke(): void {
+    for (const wake of [...this.#wakers]) wake()
+  }
+
+  /** Stops the pump; frames still queued on the lane are dropped by a closed sink. */
+  close(): void {
+    this.#abort.abort()
+    this.poke()
+  }
+
+  /**
+   * Adds subscriptions that start after seq `after` (restored ones keep their ids), replays what they
+   * missed, then lets the pump serve them. `respond(replayed)` is the frame sent before the replay.
+   */
+  async attach(subs: { filter: EventFilter; id?: string }[], after: number, respond?: (replayed: number, ids: string[]) => ServerFrame): Promise<void> {
+    await this.#serial(async () => {
+      const added = subs.map((s) => ({ id: s.id ?? subscriptionIdOf(s.filter), filter: s.filter, after }))
+      const upTo = this.#pumpAt
+      const replay: ProtocolEvent[] = []
+      let last = after
+      if (upTo === undefined || after < upTo) {
+        for await (const ev of threadFeed(this.rt, this.threadId, { after, live: false, signal: this.#abort.signal })) {
+          if (upTo !== undefined && ev.seq > upTo) break
+          last = ev.seq
+          if (added.some((s) => matchesFilter(s.filter, ev))) replay.push(ev)
+        }
+      }
+      for (const s of added) this.#subs.set(s.id, s)
+      if (respond) await this.sink.send(respond(replay.length, added.map((s) => s.id)))
+      for (const ev of replay) await this.sink.send(ev)
+      if (upTo === undefined) this.#startPump(last)
+    })
+  }
+
+  /** Removes a subscription; `no_such_subscription` if this client has none by that id. */
+  async detach(id: string): Promise<void> {
+    await this.#serial(async () => {
+      if (!this.#subs.delete(id)) throw protocolFault('no_such_subscription', `unknown subscription ${id}`)
+    })
+  }
+
+  #startPump(after: number): void {
+    this.#pumpAt = after
+    const signal = this.#abort.signal
+    const pump = async () => {
+      const feed = threadFeed(this.rt, this.threadId, { after, live: true, signal, nextRun: (s) => this.#nextRun(s), pollMs: this.opts.pollMs })
+      for await (const ev of feed) {
+        await this.#serial(async () => {
+          this.#pumpAt = ev.seq
+          for (const s of this.#subs.values()) {
+            if (ev.seq > s.after && matchesFilter(s.filter, ev)) return this.sink.send(ev)
+          }
+        })
+      }
+    }
+    pump().catch(async (e: unknown) => {
+      if (signal.aborted) return
+      this.opts.onError?.(e)
+      await this.sink.send(errorFrame(null, e))
+    }).catch(() => undefined)
+  }
+
+  #nextRun(signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => { clearTimeout(timer); this.#wakers.delete(done); signal?.removeEventListener('abort', done); resolve() }
+      const timer = setTimeout(done, this.opts.pollMs ?? 500)
+      this.#wakers.add(done)
+      signal?.addEventListener('abort', done, { once: true })
+    })
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lane.then(fn)
+    this.#lane = run.catch(() => undefined)
+    return run
+  }
+}

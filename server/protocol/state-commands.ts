@@ -1,0 +1,65 @@
+import type { z } from 'zod'
+import { assertCheckpoint, readThreadHistory, readThreadState, type ThreadState } from '../thread-state.js'
+import { isDict, threadGraph, type CommandAnswer, type CommandContext } from './command-context.js'
+import type { ListCheckpointsParams, StateGetParams } from './protocol-frames.js'
+import { protocolFault, relabel } from './protocol-wire.js'
+
+function rootOnly(ns: string[] | undefined): void {
+  if (ns && ns.length > 0) throw protocolFault('no_such_namespace', `no state for namespace ${JSON.stringify(ns)}: only the root graph ([]) has state here`)
+}
+
+/**
+ * `state.get`: the thread's head values (only `keys`, if given) and checkpoint, plus `next` and the
+ * pending `interrupts`. A thread that does not exist yet (the SDK names threads before their first run)
+ * has empty values.
+ */
+export async function getState(ctx: CommandContext, p: z.infer<typeof StateGetParams>): Promise<CommandAnswer> {
+  rootOnly(p.namespace)
+  if (!(await threadGraph(ctx))) return { result: { values: {}, next: [], interrupts: [] } }
+  const s = await readThreadState(ctx.rt, ctx.threadId)
+  const keys = p.keys
+  const values = keys && isDict(s.values) ? Object.fromEntries(Object.entries(s.values).filter(([k]) => keys.includes(k))) : s.values
+  const cp = s.checkpoint
+  return {
+    result: {
+      values,
+      ...(cp?.checkpoint_id ? { checkpoint: { id: cp.checkpoint_id, ...(cp.checkpoint_ns ? { ns: cp.checkpoint_ns } : {}) } } : {}),
+      next: s.next,
+      interrupts: s.tasks.flatMap((t) => t.interrupts),
+    },
+    meta: { thread_id: ctx.threadId },
+  }
+}
+
+/** The node(s) whose writes produced a checkpoint: its parent's schedule for a loop step. */
+function writerOf(s: ThreadState, older: ThreadState | undefined): string | undefined {
+  const source = s.metadata?.source
+  if (source === 'input') return '__input__'
+  if (source === 'loop' && older && older.checkpoint?.checkpoint_id === s.parent_checkpoint?.checkpoint_id && older.next.length > 0) return older.next.join(',')
+  return undefined
+}
+
+/**
+ * `state.listCheckpoints` (not implemented by the official server): the thread's checkpoints newest
+ * first, `limit` (default 10) at a time; `before` (a checkpoint id) pages on, `next_before` is the cursor
+ * of the next page. Forks and replays add branches; history is never rewritten.
+ */
+export async function listCheckpoints(ctx: CommandContext, p: z.infer<typeof ListCheckpointsParams>): Promise<CommandAnswer> {
+  rootOnly(p.namespace)
+  if (!(await threadGraph(ctx))) return { result: { checkpoints: [] } }
+  if (p.before) await relabel(assertCheckpoint(ctx.rt, ctx.threadId, p.before), 'NOT_FOUND', 'no_such_checkpoint')
+  const limit = p.limit ?? 10
+  const states = await readThreadHistory(ctx.rt, ctx.threadId, { limit: limit + 1, before: p.before })
+  const checkpoints = states.slice(0, limit).map((s, i) => {
+    const node = writerOf(s, states[i + 1])
+    return {
+      id: s.checkpoint?.checkpoint_id,
+      timestamp: s.created_at,
+      step: typeof s.metadata?.step === 'number' ? s.metadata.step : -1,
+      ...(node ? { node_name: node } : {}),
+      metadata: { source: s.metadata?.source ?? null, parent_id: s.parent_checkpoint?.checkpoint_id ?? null, next: s.next },
+    }
+  })
+  const more = states.length > limit ? checkpoints.at(-1)?.id : undefined
+  return { result: { checkpoints, ...(more ? { next_before: more } : {}) }, meta: { thread_id: ctx.threadId } }
+}
