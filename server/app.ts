@@ -7,7 +7,8 @@ import { apiKeyAuth } from './auth.js'
 import { ensureGraphAssistants } from './graph-assistants.js'
 import { errorHandler, routeNotFound } from './http-errors.js'
 import { assistantsRoutes } from './routes/assistants-routes.js'
-import { metaRoutes } from './routes/meta-routes.js'
+import { metaRoutes, VERSION } from './routes/meta-routes.js'
+import { openApiDocument } from './openapi.js'
 import { storeRoutes } from './routes/store-routes.js'
 import { threadsRoutes } from './routes/threads-routes.js'
 
@@ -46,6 +47,8 @@ export function createApp(deps: AppDeps): Hono {
     await next()
   })
   for (const routes of [...BUILT_IN_ROUTES, ...(deps.routes ?? [])]) app.route('/', routes(deps))
+  // read from the route table at request time, so it lists every route mounted above
+  app.get('/openapi.json', (c) => c.json(openApiDocument(app, VERSION ?? '0.0.0')))
   app.onError(errorHandler(deps.logError ?? ((e) => console.error(e.cause ?? e))))
   app.notFound(routeNotFound)
   return app

@@ -11,7 +11,7 @@ const versionOf = (path: string | URL): string | undefined => {
   }
 }
 
-const VERSION = versionOf(new URL('../../package.json', import.meta.url))
+export const VERSION = versionOf(new URL('../../package.json', import.meta.url))
 const LANGGRAPH_VERSION = versionOf(createRequire(import.meta.url).resolve('@langchain/langgraph/package.json'))
 
 /** `GET /ok` and `GET /info`, in the official server's shapes. */
