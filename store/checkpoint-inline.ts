@@ -7,8 +7,9 @@ const COMMA = enc.encode(',')
 
 /**
  * Packs the small values a checkpoint changed into one JSON array of `[channel, value]` pairs, from their
- * already serialized bytes, so the checkpoint row carries them and a put costs one statement. Pairs, not an
- * object: a serde reviver never mistakes an array for a serialized class, whatever the channel names are.
+ * already serialized bytes: the same bytes the serde gives for that array of pairs, so the checkpoint row
+ * carries them and a put costs one statement. Pairs, not an object: a serde reviver never mistakes an array for
+ * a serialized class, whatever the channel names are.
  */
 export function packInline(entries: [channel: string, json: Uint8Array][]): Uint8Array {
   const parts: Uint8Array[] = [OPEN]

@@ -1,6 +1,7 @@
 import type { ChannelVersions, SerializerProtocol } from '@langchain/langgraph-checkpoint'
 import type { Insertable } from 'kysely'
 import type { ChannelState } from './checkpoint-cache.js'
+import { packInline } from './checkpoint-inline.js'
 import type { CheckpointBlobTable } from './checkpoint-schema.js'
 
 /** A blob row before its thread and namespace are set. */
@@ -9,7 +10,8 @@ export type BlobDraft = Omit<Insertable<CheckpointBlobTable>, 'thread_id' | 'che
 /** Where one checkpoint's changed values go, and the channel states they leave behind. */
 export interface EncodedValues {
   blobs: BlobDraft[]
-  inline: [channel: string, json: Uint8Array][]
+  /** The values stored inline, packed as JSON `[channel, value]` pairs; undefined if none. */
+  inline: Uint8Array | undefined
   states: Map<string, ChannelState>
 }
 
@@ -63,11 +65,24 @@ export async function encodeValues(
   change: { checkpointId: string; values: Record<string, unknown>; newVersions: ChannelVersions; base: (channel: string) => ChannelState | undefined },
   policy: StoragePolicy,
 ): Promise<EncodedValues> {
-  const out: EncodedValues = { blobs: [], inline: [], states: new Map() }
-  await Promise.all(Object.entries(change.newVersions).map(async ([channel, v]) => {
-    if (!Object.prototype.hasOwnProperty.call(change.values, channel)) return
-    const version = String(v)
-    const value = change.values[channel]
+  const out: EncodedValues = { blobs: [], inline: undefined, states: new Map() }
+  const present = Object.entries(change.newVersions)
+    .filter(([ch]) => Object.prototype.hasOwnProperty.call(change.values, ch))
+    .map(([channel, v]) => ({ channel, version: String(v), value: change.values[channel] }))
+  const extending = present.filter((p) => Array.isArray(p.value) && change.base(p.channel)?.json !== undefined)
+  const rest = present.filter((p) => !extending.includes(p))
+  // Usually every other changed value is small: one serialization packs them all, none of them one by one.
+  if (rest.length > 0) {
+    const [type, data] = await serde.dumpsTyped(rest.map((p) => [p.channel, p.value]))
+    if (type === 'json' && data.byteLength <= policy.inlineBytes) {
+      out.inline = data
+      for (const p of rest) out.states.set(p.channel, inlineState(p.version, change.checkpointId))
+    } else {
+      extending.push(...rest)
+    }
+  }
+  const inline: [string, Uint8Array][] = []
+  await Promise.all(extending.map(async ({ channel, version, value }) => {
     const [type, data] = await serde.dumpsTyped(value)
     const json = type === 'json' && Array.isArray(value) ? data : undefined
     const base = json && change.base(channel)
@@ -76,15 +91,19 @@ export async function encodeValues(
       out.blobs.push({ channel, version, kind: 'delta', type, base_version: base.version, data: tail })
       out.states.set(channel, { version, inlineAt: undefined, json, fullBytes: base.fullBytes, deltaBytes: base.deltaBytes + tail.byteLength })
     } else if (type === 'json' && data.byteLength <= policy.inlineBytes) {
-      out.inline.push([channel, data])
-      out.states.set(channel, { version, inlineAt: change.checkpointId, json: undefined, fullBytes: 0, deltaBytes: 0 })
+      inline.push([channel, data])
+      out.states.set(channel, inlineState(version, change.checkpointId))
     } else {
       out.blobs.push({ channel, version, kind: 'full', type, base_version: null, data })
       out.states.set(channel, { version, inlineAt: undefined, json, fullBytes: data.byteLength, deltaBytes: 0 })
     }
   }))
+  if (inline.length > 0) out.inline = packInline(inline)
   return out
 }
+
+const inlineState = (version: string, checkpointId: string): ChannelState =>
+  ({ version, inlineAt: checkpointId, json: undefined, fullBytes: 0, deltaBytes: 0 })
 
 /** The channels of `newVersions` whose new value could extend the previous one (arrays). */
 export const appendCandidates = (values: Record<string, unknown>, newVersions: ChannelVersions): string[] =>

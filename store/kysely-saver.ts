@@ -10,10 +10,9 @@ import {
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint'
 import type { RunnableConfig } from '@langchain/core/runnables'
-import type { Kysely } from 'kysely'
+import { SqliteAdapter, type Kysely } from 'kysely'
 import { AppError } from './app-error.js'
 import { CheckpointCache, type CheckpointCacheOptions } from './checkpoint-cache.js'
-import { packInline } from './checkpoint-inline.js'
 import { listTuples } from './checkpoint-list.js'
 import type { CheckpointRow } from './checkpoint-schema.js'
 import { StatementCache } from './checkpoint-statements.js'
@@ -32,6 +31,7 @@ export interface KyselySaverOptions {
   cache?: CheckpointCacheOptions
 }
 
+const REPLACED = ['parent_checkpoint_id', 'type', 'checkpoint', 'metadata', 'inline_type', 'inline_data', 'inline_refs'] as const
 const BLOB_PK = ['thread_id', 'checkpoint_ns', 'channel', 'version'] as const
 const WRITE_PK = ['thread_id', 'checkpoint_ns', 'checkpoint_id', 'task_id', 'idx'] as const
 // SQLite binds at most 32,766 parameters per statement; 9 columns × 500 rows stays far below.
@@ -62,10 +62,12 @@ export class KyselySaver extends BaseCheckpointSaver {
   readonly #cache: CheckpointCache
   readonly #policy: StoragePolicy
   readonly #stmts = new StatementCache()
+  readonly #sqlite: boolean
 
   constructor(db: Kysely<DB>, opts: KyselySaverOptions = {}) {
     super(opts.serde)
     this.#db = db
+    this.#sqlite = db.getExecutor().adapter instanceof SqliteAdapter
     this.#cache = new CheckpointCache(opts.cache)
     this.#policy = Object.freeze({ ratio: opts.fullCopyRatio ?? 1, inlineBytes: opts.inlineBytes ?? 1024 })
   }
@@ -75,9 +77,11 @@ export class KyselySaver extends BaseCheckpointSaver {
     if (typeof c?.thread_id !== 'string') return undefined
     const ns: string = c.checkpoint_ns ?? ''
     const id: string | undefined = c.checkpoint_id || undefined
-    let q = this.#db.selectFrom('checkpoints').selectAll().where('thread_id', '=', c.thread_id).where('checkpoint_ns', '=', ns)
-    q = id !== undefined ? q.where('checkpoint_id', '=', id) : q.orderBy('checkpoint_id', 'desc').limit(1)
-    const row = await q.executeTakeFirst()
+    const db = this.#db
+    const base = () => db.selectFrom('checkpoints').selectAll().where('thread_id', '=', c.thread_id).where('checkpoint_ns', '=', ns)
+    const { rows: [row] } = id !== undefined
+      ? await this.#stmts.run(db, 'getTuple:id', [c.thread_id, ns, id], () => base().where('checkpoint_id', '=', id))
+      : await this.#stmts.run(db, 'getTuple:latest', [c.thread_id, ns, 1], () => base().orderBy('checkpoint_id', 'desc').limit(1))
     if (row === undefined) return undefined
     const metadata = (await this.serde.loadsTyped(row.type, row.metadata)) as CheckpointMetadata
     const [tuple] = await hydrateTuples(this.#db, this.serde, [{ row, metadata }], (v) => this.getNextVersion(v))
@@ -103,8 +107,8 @@ export class KyselySaver extends BaseCheckpointSaver {
     const row: CheckpointRow = {
       thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id, parent_checkpoint_id: parentId ?? null,
       type, checkpoint: body, metadata: meta,
-      inline_type: enc.inline.length > 0 ? 'json' : null,
-      inline_data: enc.inline.length > 0 ? packInline(enc.inline) : null,
+      inline_type: enc.inline !== undefined ? 'json' : null,
+      inline_data: enc.inline ?? null,
       inline_refs: JSON.stringify(inlineRefs(parent, versionStrings(checkpoint.channel_versions), newVersions)),
     }
     const blobRows = enc.blobs.map((r) => ({
@@ -116,16 +120,11 @@ export class KyselySaver extends BaseCheckpointSaver {
     // versions nothing will reuse, so no transaction is needed (a put is one or two statements, not four).
     const added = blobRows.length === 0 ? 0 : Number((await this.#stmts.run(db, `put:blobs:${blobRows.length}`, blobRows.flatMap(Object.values), () =>
       db.insertInto('checkpoint_blobs').values(blobRows).onConflict((oc) => oc.columns(BLOB_PK).doNothing()))).numAffectedRows ?? 0)
-    await this.#stmts.run(db, 'put:checkpoint', Object.values(row), () => db.insertInto('checkpoints').values(row)
-      .onConflict((oc) => oc.columns(['thread_id', 'checkpoint_ns', 'checkpoint_id']).doUpdateSet((eb) => ({
-        parent_checkpoint_id: eb.ref('excluded.parent_checkpoint_id'),
-        type: eb.ref('excluded.type'),
-        checkpoint: eb.ref('excluded.checkpoint'),
-        metadata: eb.ref('excluded.metadata'),
-        inline_type: eb.ref('excluded.inline_type'),
-        inline_data: eb.ref('excluded.inline_data'),
-        inline_refs: eb.ref('excluded.inline_refs'),
-      }))))
+    await this.#stmts.run(db, 'put:checkpoint', Object.values(row), () => this.#sqlite
+      // SQLite's INSERT OR REPLACE prepares in half the time of an upsert naming every column; same result here.
+      ? db.insertInto('checkpoints').orReplace().values(row)
+      : db.insertInto('checkpoints').values(row).onConflict((oc) => oc.columns(['thread_id', 'checkpoint_ns', 'checkpoint_id'])
+        .doUpdateSet((eb) => Object.fromEntries(REPLACED.map((col) => [col, eb.ref(`excluded.${col}`)])))))
     this.#cache.set(threadId, ns, stateAfterPut(checkpoint, { parent, newVersions, states: enc.states, blobsInserted: added === blobRows.length }))
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } }
   }
