@@ -10,11 +10,14 @@ export interface FrameSink { send(frame: ServerFrame): void | Promise<void> }
 export interface SessionOptions {
   /** How often a live feed looks for a run created by another client (ms, default 500). */
   pollMs?: number
+  /** Subscriptions arriving within this window are replayed together (ms, default 10). */
+  batchMs?: number
   /** Reports a failure of the event pump (it is also sent as an error frame with id null). */
   onError?: (e: unknown) => void
 }
 
 interface Subscription { id: string; filter: EventFilter; after: number }
+interface PendingAttach { subs: Subscription[]; respond?: (replayed: number, ids: string[]) => ServerFrame; resolve(): void; reject(e: unknown): void }
 
 /**
  * One client's view of one thread: its subscriptions and one event pump. The pump follows the thread's
@@ -30,6 +33,8 @@ export class ProtocolSession {
   readonly #abort = new AbortController()
   readonly #wakers = new Set<() => void>()
   #lane: Promise<unknown> = Promise.resolve()
+  readonly #pending: PendingAttach[] = []
+  #flushTimer: NodeJS.Timeout | undefined
   /** Seq the pump has handled through; undefined until the first subscription starts it. */
   #pumpAt: number | undefined
 
@@ -45,31 +50,53 @@ export class ProtocolSession {
   /** Stops the pump; frames still queued on the lane are dropped by a closed sink. */
   close(): void {
     this.#abort.abort()
+    clearTimeout(this.#flushTimer)
+    for (const b of this.#pending.splice(0)) b.resolve()
     this.poke()
   }
 
   /**
    * Adds subscriptions that start after seq `after` (restored ones keep their ids), replays what they
-   * missed, then lets the pump serve them. `respond(replayed)` is the frame sent before the replay.
+   * missed, then lets the pump serve them. `respond(replayed, ids)` is the frame sent before the replay.
+   * Subscriptions that arrive within `batchMs` of each other (the SDK opens several at once) are replayed
+   * together, in one seq order, each event once: a client never sees a run's end before the rest of it.
    */
-  async attach(subs: { filter: EventFilter; id?: string }[], after: number, respond?: (replayed: number, ids: string[]) => ServerFrame): Promise<void> {
-    await this.#serial(async () => {
+  attach(subs: { filter: EventFilter; id?: string }[], after: number, respond?: (replayed: number, ids: string[]) => ServerFrame): Promise<void> {
+    return new Promise((resolve, reject) => {
       const added = subs.map((s) => ({ id: s.id ?? subscriptionIdOf(s.filter), filter: s.filter, after }))
+      this.#pending.push({ subs: added, respond, resolve, reject })
+      this.#flushTimer ??= setTimeout(() => {
+        this.#flushTimer = undefined
+        this.#serial(() => this.#flush()).catch(() => undefined)
+      }, this.opts.batchMs ?? 10)
+    })
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#pending.splice(0)
+    try {
       const upTo = this.#pumpAt
+      const from = Math.min(...batch.flatMap((b) => b.subs.map((s) => s.after)))
+      const counts = new Map<PendingAttach, number>()
       const replay: ProtocolEvent[] = []
-      let last = after
-      if (upTo === undefined || after < upTo) {
-        for await (const ev of threadFeed(this.rt, this.threadId, { after, live: false, signal: this.#abort.signal })) {
+      let last = from
+      if (upTo === undefined || from < upTo) {
+        for await (const ev of threadFeed(this.rt, this.threadId, { after: from, live: false, signal: this.#abort.signal })) {
           if (upTo !== undefined && ev.seq > upTo) break
           last = ev.seq
-          if (added.some((s) => matchesFilter(s.filter, ev))) replay.push(ev)
+          const takers = batch.filter((b) => b.subs.some((s) => ev.seq > s.after && matchesFilter(s.filter, ev)))
+          for (const b of takers) counts.set(b, (counts.get(b) ?? 0) + 1)
+          if (takers.length > 0) replay.push(ev)
         }
       }
-      for (const s of added) this.#subs.set(s.id, s)
-      if (respond) await this.sink.send(respond(replay.length, added.map((s) => s.id)))
+      for (const b of batch) for (const s of b.subs) this.#subs.set(s.id, s)
+      for (const b of batch) if (b.respond) await this.sink.send(b.respond(counts.get(b) ?? 0, b.subs.map((s) => s.id)))
       for (const ev of replay) await this.sink.send(ev)
       if (upTo === undefined) this.#startPump(last)
-    })
+      for (const b of batch) b.resolve()
+    } catch (e) {
+      for (const b of batch) b.reject(e)
+    }
   }
 
   /** Removes a subscription; `no_such_subscription` if this client has none by that id. */

@@ -1,18 +1,13 @@
-import type { IncomingMessage, Server } from 'node:http'
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
+import type { Hono } from 'hono'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { toAppError } from '../../store/app-error.js'
 import type { AppDeps } from '../app-deps.js'
 import { parseFrame, runCommand } from './command-dispatch.js'
 import { ProtocolSession } from './protocol-session.js'
 import { encodeFrame, type ServerFrame } from './protocol-wire.js'
-
-export interface WebSocketOptions {
-  /** Ping every client this often and drop one that missed the previous pong (ms, default 30 000). */
-  pingMs?: number
-  /** How often a session looks for runs created by other clients (ms, default 500). */
-  pollMs?: number
-}
+import { askApp, type RequestScope } from './upgrade-gate.js'
 
 /** The WebSocket side of a server: close it before closing the HTTP server (upgraded sockets keep it open). */
 export interface WebSocketAttachment {
@@ -38,9 +33,8 @@ export function threadOfUpgrade(url: string | undefined): string | null | undefi
   }
 }
 
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ code, message })
-  socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+function refuse(socket: Duplex, status: number, body: string, type = 'application/json'): void {
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
 }
 
 const textOf = (data: RawData): string =>
@@ -54,44 +48,59 @@ function sendFrame(ws: WebSocket, frame: ServerFrame): Promise<void> | void {
 }
 
 /**
- * Serves the protocol v2 WebSocket (`GET /threads/{thread_id}/stream/events`) on a Node HTTP server:
- * one {@link ProtocolSession} per connection, bound to the thread in the path (created by its first
- * `run.start`). Every frame gets an answer; a bad one (not JSON, no id, unknown method, bad params) gets
- * a typed error frame and the connection keeps serving.
+ * Serves the protocol v2 WebSocket (`GET /threads/{thread_id}/stream/events`) on the Node HTTP server
+ * that serves `app`: the upgrade request first goes through the app as a GET (so its middleware — auth,
+ * tenant scope — applies; `protocolRoutes` must be mounted), then one {@link ProtocolSession} per
+ * connection serves the thread in the path (created by its first `run.start`), in that request's scope.
+ * Every frame gets an answer; a bad one (not JSON, no id, unknown method, bad params) gets a typed error
+ * frame and the connection keeps serving. Clients are pinged every `deps.heartbeatMs` (default 10 s) and
+ * dropped after a missed pong.
  *
  * @example
  * const server = serve({ fetch: app.fetch, port })        // as server/serve.ts does
- * const ws = attachWebSocket(server as Server, deps)
+ * const ws = attachWebSocket(server as Server, app, deps)
  * // on shutdown: await ws.close(); server.close()
  */
-export function attachWebSocket(server: Server, deps: AppDeps, opts: WebSocketOptions = {}): WebSocketAttachment {
+export function attachWebSocket(server: Server, app: Hono, deps: AppDeps): WebSocketAttachment {
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxBodyBytes ?? 1024 * 1024 })
   const log = deps.logError ?? ((e: Error) => console.error(e.cause ?? e))
   const alive = new WeakMap<WebSocket, boolean>()
 
-  function connect(ws: WebSocket, threadId: string): void {
-    const session = new ProtocolSession(deps.rt, threadId, { send: (f) => sendFrame(ws, f) }, { pollMs: opts.pollMs, onError: (e) => log(toAppError(e)) })
+  function connect(ws: WebSocket, threadId: string, scope: RequestScope): void {
+    const session = new ProtocolSession(deps.rt, threadId, { send: (f) => sendFrame(ws, f) }, { onError: (e) => log(toAppError(e)) })
     const ctx = { rt: deps.rt, threadId, session }
     alive.set(ws, true)
     ws.on('pong', () => alive.set(ws, true))
     ws.on('message', (data: RawData) => {
       const parsed = parseFrame(textOf(data))
-      const answer = 'error' in parsed ? Promise.resolve(parsed.error) : runCommand(ctx, parsed.command, log)
+      const answer = 'error' in parsed ? Promise.resolve(parsed.error) : scope(() => runCommand(ctx, parsed.command, log))
       answer.then((frame) => (frame ? sendFrame(ws, frame) : undefined)).catch((e: unknown) => log(toAppError(e)))
     })
     ws.on('close', () => session.close())
     ws.on('error', () => session.close())
   }
 
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, threadId: string): Promise<void> {
+    const asked = await askApp(app, req)
+    if ('refused' in asked) {
+      const res = asked.refused
+      return refuse(socket, res.status === 200 || res.status === 426 ? 404 : res.status, await res.text(), res.headers.get('content-type') ?? 'text/plain')
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => connect(ws, threadId, asked.scope))
+  }
+
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const threadId = threadOfUpgrade(req.url)
     if (threadId === undefined) {
       // another upgrade handler may own this path; alone, we answer it
-      if (server.listenerCount('upgrade') === 1) refuse(socket, 404, 'NOT_FOUND', `no WebSocket at ${req.url ?? '/'}`)
+      if (server.listenerCount('upgrade') === 1) refuse(socket, 404, JSON.stringify({ code: 'NOT_FOUND', message: `no WebSocket at ${req.url ?? '/'}` }))
       return
     }
-    if (threadId === null) return refuse(socket, 400, 'VALIDATION', 'thread id must be 1 to 256 characters')
-    wss.handleUpgrade(req, socket, head, (ws) => connect(ws, threadId))
+    if (threadId === null) return refuse(socket, 400, JSON.stringify({ code: 'VALIDATION', message: 'thread id must be 1 to 256 characters' }))
+    upgrade(req, socket, head, threadId).catch((e: unknown) => {
+      log(toAppError(e))
+      refuse(socket, 500, JSON.stringify({ code: 'INTERNAL', message: 'upgrade failed' }))
+    })
   }
   server.on('upgrade', onUpgrade)
 
@@ -101,7 +110,7 @@ export function attachWebSocket(server: Server, deps: AppDeps, opts: WebSocketOp
       alive.set(ws, false)
       ws.ping()
     }
-  }, opts.pingMs ?? 30_000)
+  }, deps.heartbeatMs ?? 10_000)
   ping.unref()
 
   return {

@@ -4,6 +4,7 @@ import { parseFrame, runCommand } from '../protocol/command-dispatch.js'
 import { EventStreamRequest } from '../protocol/protocol-frames.js'
 import { encodeFrame, errorFrame, protocolFault, type ServerFrame } from '../protocol/protocol-wire.js'
 import { sseProtocolEvents, sseStart } from '../protocol/sse-events.js'
+import { acceptUpgrade } from '../protocol/upgrade-gate.js'
 
 const frame = (c: Context, f: ServerFrame, status: 200 | 400 = 200) =>
   c.body(encodeFrame(f), status, { 'content-type': 'application/json' })
@@ -26,12 +27,15 @@ async function jsonBody(c: Context): Promise<{ json: unknown } | { error: string
  * `POST /threads/{id}/commands` (one command → its answer frame; a failed command is an error frame with
  * status 200, the way the SDK reads it; a malformed frame a 400), `POST /threads/{id}/stream/events` (an
  * SSE stream filtered by `{channels, namespaces?, depth?, since?}`). `GET /threads/{id}/stream/events`
- * is the WebSocket, upgraded by `attachWebSocket` on the Node server; without an upgrade it is a 426.
+ * is the WebSocket: `attachWebSocket` sends each upgrade request through the app to this route (so
+ * middleware applies) and upgrades it when the route accepts; a plain GET gets a 426.
  */
 export function protocolRoutes(deps: AppDeps): Hono {
   return new Hono()
-    .get('/threads/:thread_id/stream/events', (c) =>
-      c.json({ code: 'VALIDATION', message: 'this is the protocol v2 WebSocket: connect with Upgrade: websocket (or POST here for SSE)' }, 426, { Upgrade: 'websocket' }))
+    .get('/threads/:thread_id/stream/events', (c) => {
+      if (threadParam(c) && acceptUpgrade(c)) return c.body(null, 204)
+      return c.json({ code: 'VALIDATION', message: 'this is the protocol v2 WebSocket: connect with Upgrade: websocket (or POST here for SSE)' }, 426, { Upgrade: 'websocket' })
+    })
     .post('/threads/:thread_id/commands', async (c) => {
       const threadId = threadParam(c)
       if (!threadId) return frame(c, errorFrame(null, protocolFault('invalid_argument', 'thread id must be 1 to 256 characters')), 400)
