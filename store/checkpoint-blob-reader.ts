@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import { AppError } from './app-error.js'
 import type { CheckpointBlobRow } from './checkpoint-schema.js'
 import type { DB } from './schema.js'
+import { decode } from './checkpoint-decode.js'
 
 /** A channel value rebuilt from its chain, with the byte counts the full-copy policy continues from. */
 export interface LoadedBlob {
@@ -64,7 +65,7 @@ export async function loadBlobs(
   const byKey = new Map<string, ChainRow>()
   for (const r of rows) byKey.set(blobKey(r.channel, r.version), r)
   const decoded = new Map<string, unknown>()
-  await Promise.all(rows.map(async (r) => decoded.set(blobKey(r.channel, r.version), await serde.loadsTyped(r.type, r.data))))
+  await Promise.all(rows.map(async (r) => decoded.set(blobKey(r.channel, r.version), await decode(serde, r.type, r.data))))
 
   for (const [channel, versions] of wanted) {
     for (const version of [...versions].sort(byVersion)) {

@@ -1,4 +1,5 @@
 import type { SerializerProtocol } from '@langchain/langgraph-checkpoint'
+import { decode } from './checkpoint-decode.js'
 
 const enc = new TextEncoder()
 const OPEN = enc.encode('[')
@@ -23,6 +24,6 @@ export function packInline(entries: [channel: string, json: Uint8Array][]): Uint
 
 /** The values `packInline` packed, by channel. */
 export async function unpackInline(serde: SerializerProtocol, type: string, data: Uint8Array): Promise<Map<string, unknown>> {
-  const pairs = (await serde.loadsTyped(type, data)) as [string, unknown][]
+  const pairs = (await decode(serde, type, data)) as [string, unknown][]
   return new Map(pairs)
 }

@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely'
 import type { CheckpointRow } from './checkpoint-schema.js'
 import { hydrateTuples, type DecodedRow } from './checkpoint-tuples.js'
 import type { DB } from './schema.js'
+import { decode } from './checkpoint-decode.js'
 
 // Large enough that a long thread's history hydrates in a few batches, small enough to bound memory per page.
 const PAGE = 500
@@ -46,7 +47,7 @@ export async function* listTuples(
     const decoded: DecodedRow[] = []
     for (const row of rows) {
       if (decoded.length >= remaining) break
-      const metadata = (await serde.loadsTyped(row.type, row.metadata)) as CheckpointMetadata
+      const metadata = (await decode(serde, row.type, row.metadata)) as CheckpointMetadata
       const m = metadata as Record<string, unknown>
       if (wanted.every(([k, v]) => isDeepStrictEqual(m[k], v))) decoded.push({ row, metadata })
     }

@@ -5,6 +5,7 @@ import type { ChannelState, ThreadState } from './checkpoint-cache.js'
 import { unpackInline } from './checkpoint-inline.js'
 import { stateOf } from './checkpoint-value-writer.js'
 import type { DB } from './schema.js'
+import { decode } from './checkpoint-decode.js'
 
 /** Channel versions as the strings they are stored under. */
 export const versionStrings = (versions: ChannelVersions): Record<string, string> =>
@@ -55,7 +56,7 @@ async function readParent(
     .where('thread_id', '=', p.threadId).where('checkpoint_ns', '=', p.ns).where('checkpoint_id', '=', p.parentId)
     .executeTakeFirst()
   if (row === undefined) return undefined
-  const cp = (await serde.loadsTyped(row.type, row.checkpoint)) as Pick<Checkpoint, 'channel_versions'>
+  const cp = (await decode(serde, row.type, row.checkpoint)) as Pick<Checkpoint, 'channel_versions'>
   const own = row.inline_type !== null && row.inline_data !== null ? await unpackInline(serde, row.inline_type, row.inline_data) : new Map()
   const refs = JSON.parse(row.inline_refs) as Record<string, string>
   const versions = versionStrings(cp.channel_versions)

@@ -13,6 +13,7 @@ import type { Kysely } from 'kysely'
 import type { CheckpointRow, CheckpointWriteRow } from './checkpoint-schema.js'
 import { resolveValues } from './checkpoint-value-reader.js'
 import type { DB } from './schema.js'
+import { decode } from './checkpoint-decode.js'
 
 /** A checkpoint row with its metadata already decoded (list decodes it first, to filter). */
 export interface DecodedRow {
@@ -39,7 +40,7 @@ export async function loadWrites(
   const rows: WriteRow[] = await q.execute()
   const keyed = rows.map((r) => ({ r, k: writesSortKey(r.task_path, r.task_id, r.idx) }))
   keyed.sort((a, b) => compareWritesSortKeys(a.k, b.k))
-  const values = await Promise.all(keyed.map(({ r }) => serde.loadsTyped(r.type, r.data)))
+  const values = await Promise.all(keyed.map(({ r }) => decode(serde, r.type, r.data)))
   keyed.forEach(({ r }, i) => {
     const list = out.get(r.checkpoint_id) ?? []
     list.push([r.task_id, r.channel, values[i]])
@@ -72,7 +73,7 @@ export async function hydrateTuples(
   for (const group of groups.values()) {
     const { thread_id: threadId, checkpoint_ns: ns } = group[0]!.row
     const checkpoints = await Promise.all(group.map(async ({ row }) =>
-      (await serde.loadsTyped(row.type, row.checkpoint)) as Omit<Checkpoint, 'channel_values'>))
+      (await decode(serde, row.type, row.checkpoint)) as Omit<Checkpoint, 'channel_values'>))
     const [values, writes] = await Promise.all([
       resolveValues(db, serde, { threadId, ns, items: group.map((d, i) => ({ row: d.row, versions: checkpoints[i]!.channel_versions })) }),
       loadWrites(db, serde, { threadId, ns, checkpointIds: group.map((d) => d.row.checkpoint_id) }),

@@ -20,6 +20,7 @@ import { inlineRefs, parentState, stateAfterPut, versionStrings } from './checkp
 import { hydrateTuples } from './checkpoint-tuples.js'
 import { appendCandidates, encodeValues, type StoragePolicy } from './checkpoint-value-writer.js'
 import type { DB } from './schema.js'
+import { decode } from './checkpoint-decode.js'
 
 export interface KyselySaverOptions {
   serde?: SerializerProtocol
@@ -83,7 +84,7 @@ export class KyselySaver extends BaseCheckpointSaver {
       ? await this.#stmts.run(db, 'getTuple:id', [c.thread_id, ns, id], () => base().where('checkpoint_id', '=', id))
       : await this.#stmts.run(db, 'getTuple:latest', [c.thread_id, ns, 1], () => base().orderBy('checkpoint_id', 'desc').limit(1))
     if (row === undefined) return undefined
-    const metadata = (await this.serde.loadsTyped(row.type, row.metadata)) as CheckpointMetadata
+    const metadata = (await decode(this.serde, row.type, row.metadata)) as CheckpointMetadata
     const [tuple] = await hydrateTuples(this.#db, this.serde, [{ row, metadata }], (v) => this.getNextVersion(v))
     return tuple
   }
