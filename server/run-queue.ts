@@ -64,17 +64,21 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
           inflight.add(p)
         }
       } while (again && !stopped)
-      await armTimer()
+      if (timerDirty) await armTimer()
     } finally {
       draining = false
     }
   }
+  // the store is asked when the next delayed run is due only at start-up and when one was queued
+  let timerDirty = true
   const armTimer = async () => {
+    timerDirty = false
     if (timer) clearTimeout(timer)
     const at = await rt.runs.nextDueAt()
-    if (at && !stopped) timer = setTimeout(wake, Math.max(0, Date.parse(at) - Date.now()) + 5)
+    if (at && !stopped) timer = setTimeout(() => { timerDirty = true; wake() }, Math.max(0, Date.parse(at) - Date.now()) + 5)
   }
-  function wake() {
+  function wake(dueAt?: string) {
+    if (dueAt) timerDirty = true
     if (!stopped) void drain().catch(() => undefined)
   }
 

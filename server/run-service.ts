@@ -59,7 +59,7 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
     available_at: r.afterSeconds ? new Date(Date.now() + r.afterSeconds * 1000).toISOString() : null,
     temporary: r.temporary ? 1 : 0,
   })
-  rt.wake()
+  rt.wake(run.available_at ?? undefined)
   return run
 }
 

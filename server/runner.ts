@@ -33,7 +33,8 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
       }, opts.cancelPollMs)
     : undefined
 
-  let seq = (await rt.runs.lastSeq(run.run_id)) + 1
+  // a retried run appends after the events its earlier attempts logged
+  let seq = run.attempt > 1 ? (await rt.runs.lastSeq(run.run_id)) + 1 : 0
   const emit = async (event: string, data: unknown) => {
     const ev = { seq: seq++, event, data: wireJson(data) }
     await rt.runs.appendEvent(run.run_id, ev.seq, ev.event, ev.data)

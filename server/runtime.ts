@@ -18,8 +18,8 @@ export interface Runtime {
   bus: RunEventBus
   /** Abort handles of the runs executing in this process, by run id. */
   controllers: Map<string, AbortController>
-  /** Wakes the run queue (set by whoever runs one in this process). */
-  wake: () => void
+  /** Wakes the run queue (set by whoever runs one in this process); `dueAt` (ISO) for a delayed run. */
+  wake: (dueAt?: string) => void
   /** The compiled graph for a name, built once with this runtime's checkpointer. */
   graph(name: string): AnyGraph
   close(): Promise<void>

@@ -116,6 +116,16 @@ describe('runs over HTTP with the official SDK', () => {
     expect(history.length).toBeGreaterThan(0)
   })
 
+  it('holds a run with after_seconds until it is due, then runs it without polling delay', async () => {
+    const t = await h.client.threads.create()
+    const t0 = Date.now()
+    const run = await h.client.runs.create(t.thread_id, 'team', { input: { task: 'later' }, afterSeconds: 1 })
+    expect((await h.client.runs.get(t.thread_id, run.run_id)).status).toBe('pending')
+    await h.client.runs.join(t.thread_id, run.run_id)
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000)
+    expect((await h.client.runs.get(t.thread_id, run.run_id)).status).toBe('success')
+  })
+
   it('runs stateless runs and batches', async () => {
     const values = await h.client.runs.wait(null, 'team', { input: { task: 'stateless?' } }) as Record<string, unknown>
     expect(String(values.final_report)).toContain('stateless?')
