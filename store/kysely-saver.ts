@@ -10,7 +10,7 @@ import {
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint'
 import type { RunnableConfig } from '@langchain/core/runnables'
-import { SqliteAdapter, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import { AppError } from './app-error.js'
 import { CheckpointCache, type CheckpointCacheOptions } from './checkpoint-cache.js'
 import { listTuples } from './checkpoint-list.js'
@@ -63,12 +63,10 @@ export class KyselySaver extends BaseCheckpointSaver {
   readonly #cache: CheckpointCache
   readonly #policy: StoragePolicy
   readonly #stmts = new StatementCache()
-  readonly #sqlite: boolean
 
   constructor(db: Kysely<DB>, opts: KyselySaverOptions = {}) {
     super(opts.serde)
     this.#db = db
-    this.#sqlite = db.getExecutor().adapter instanceof SqliteAdapter
     this.#cache = new CheckpointCache(opts.cache)
     this.#policy = Object.freeze({ ratio: opts.fullCopyRatio ?? 1, inlineBytes: opts.inlineBytes ?? 1024 })
   }
@@ -121,10 +119,8 @@ export class KyselySaver extends BaseCheckpointSaver {
     // versions nothing will reuse, so no transaction is needed (a put is one or two statements, not four).
     const added = blobRows.length === 0 ? 0 : Number((await this.#stmts.run(db, `put:blobs:${blobRows.length}`, blobRows.flatMap(Object.values), () =>
       db.insertInto('checkpoint_blobs').values(blobRows).onConflict((oc) => oc.columns(BLOB_PK).doNothing()))).numAffectedRows ?? 0)
-    await this.#stmts.run(db, 'put:checkpoint', Object.values(row), () => this.#sqlite
-      // SQLite's INSERT OR REPLACE prepares in half the time of an upsert naming every column; same result here.
-      ? db.insertInto('checkpoints').orReplace().values(row)
-      : db.insertInto('checkpoints').values(row).onConflict((oc) => oc.columns(['thread_id', 'checkpoint_ns', 'checkpoint_id'])
+    await this.#stmts.run(db, 'put:checkpoint', Object.values(row), () => db.insertInto('checkpoints').values(row)
+      .onConflict((oc) => oc.columns(['thread_id', 'checkpoint_ns', 'checkpoint_id'])
         .doUpdateSet((eb) => Object.fromEntries(REPLACED.map((col) => [col, eb.ref(`excluded.${col}`)])))))
     this.#cache.set(threadId, ns, stateAfterPut(checkpoint, { parent, newVersions, states: enc.states, blobsInserted: added === blobRows.length }))
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } }
