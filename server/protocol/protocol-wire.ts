@@ -60,14 +60,14 @@ export function protocolFault(error: ProtocolErrorCode, message: string, opts: {
   return new AppError(APP_CODE_OF[error], message, { cause: opts.cause, details: { ...opts.details, protocol_error: error } })
 }
 
-/** Re-labels an AppError of one code (e.g. NOT_FOUND from the store) with a precise protocol code. */
+/** Answers an AppError of one code (e.g. NOT_FOUND from the store) with a precise protocol code; its own code stays. */
 export async function relabel<T>(p: Promise<T>, from: ErrorCode, to: ProtocolErrorCode): Promise<T> {
   try {
     return await p
   } catch (e) {
     const err = toAppError(e)
-    if (err.code === from) throw protocolFault(to, err.message, { cause: e })
-    throw err
+    if (err.code !== from) throw err
+    throw new AppError(err.code, err.message, { cause: e, details: { ...err.details, protocol_error: to } })
   }
 }
 

@@ -126,6 +126,25 @@ describe('protocol v2 with the official SDK (transport: "websocket")', () => {
     }
   })
 
+  it('the SSE twin serves the same protocol to the SDK\'s default transport (POST /commands + POST /stream/events)', async () => {
+    const thread = h.client.threads.stream({ assistantId: 'sdlc' })
+    try {
+      const watch = await thread.subscribe(['lifecycle', 'input'])
+      await thread.run.start({ input: { task: 'A pastebin' } })
+      const first = await drain(watch)
+      expect(first.map((e) => e.params.data.event ?? e.method)).toEqual(['running', 'input.requested', 'interrupted'])
+      const gate = thread.interrupts[0]!
+      expect(gate.payload).toMatchObject({ phase: 'analyst' })
+      await thread.input.respond({ namespace: [], interrupt_id: gate.interruptId, response: { action: 'approve' } })
+      const second = await drain(watch)
+      expect(second.map((e) => e.method)).toEqual(['lifecycle', 'input.answered', 'input.requested', 'lifecycle'])
+      expect(thread.interrupts.map((i) => (i.payload as { phase: string }).phase)).toEqual(['architect'])
+      expect((await thread.state.listCheckpoints({ limit: 1 })).checkpoints).toHaveLength(1)
+    } finally {
+      await thread.close()
+    }
+  })
+
   it('agent.getTree names the run\'s root graph and its status', async () => {
     const thread = h.client.threads.stream({ assistantId: 'team', transport: 'websocket' })
     try {
