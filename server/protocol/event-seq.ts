@@ -56,5 +56,11 @@ export function currentRun(runs: RankedRun[], preferred?: string): RankedRun | u
     ?? runs.at(-1)
 }
 
+/** Where to go on after an event: past a run's root end, straight to the next run (nothing follows it). */
+export function resumeAfter(ev: { seq: number; method: string; params: { namespace: string[]; data: unknown } }): number {
+  const end = ev.method === 'lifecycle' && ev.params.namespace.length === 0 && ['completed', 'failed', 'interrupted'].includes((ev.params.data as { event?: string }).event ?? '')
+  return end ? seqOf(decodeSeq(ev.seq).rank + 1, 0) - 1 : ev.seq
+}
+
 /** The seq just before a run's first event: replaying "after" it replays the whole run. */
 export const beforeRun = (r: RankedRun | undefined): number => (r ? seqOf(r.rank, 0) - 1 : 0)

@@ -1,6 +1,7 @@
 import type { Runtime } from '../runtime.js'
 import type { EventFilter } from './protocol-frames.js'
 import { errorFrame, protocolFault, type ProtocolEvent, type ServerFrame } from './protocol-wire.js'
+import { resumeAfter } from './event-seq.js'
 import { matchesFilter, subscriptionIdOf } from './subscription-filter.js'
 import { threadFeed } from './thread-feed.js'
 
@@ -83,7 +84,7 @@ export class ProtocolSession {
       if (upTo === undefined || from < upTo) {
         for await (const ev of threadFeed(this.rt, this.threadId, { after: from, live: false, signal: this.#abort.signal })) {
           if (upTo !== undefined && ev.seq > upTo) break
-          last = ev.seq
+          last = resumeAfter(ev)
           const takers = batch.filter((b) => b.subs.some((s) => ev.seq > s.after && matchesFilter(s.filter, ev)))
           for (const b of takers) counts.set(b, (counts.get(b) ?? 0) + 1)
           if (takers.length > 0) replay.push(ev)

@@ -39,8 +39,10 @@ export async function* threadFeed(rt: Runtime, threadId: string, o: ThreadFeedOp
   if (local >= SEQ_STRIDE - 1) { rank += 1; local = -1 }
   if (rank < 1) { rank = 1; local = -1 }
   const waitForRun = o.nextRun ?? ((signal?: AbortSignal) => pause(o.pollMs ?? 500, signal))
+  let runs: RankedRun[] = []
   while (!o.signal?.aborted) {
-    const r = (await threadRuns(rt, threadId))[rank - 1]
+    if (!runs[rank - 1]) runs = await threadRuns(rt, threadId)
+    const r = runs[rank - 1]
     if (!r) {
       if (!o.live) return
       await waitForRun(o.signal)
@@ -62,7 +64,8 @@ export async function* threadFeed(rt: Runtime, threadId: string, o: ThreadFeedOp
       continue
     }
     // a deleted run (rollback) frees its rank: the next run takes it
-    if (end !== 'gone') rank += 1
+    if (end === 'gone') runs = []
+    else rank += 1
     local = -1
   }
 }
