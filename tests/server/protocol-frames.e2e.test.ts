@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import type { ClientRequest, IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { WebSocket as WsWebSocket } from 'ws'
+import { Client } from '@langchain/langgraph-sdk'
+import { parseApiKeys } from '../../server/auth.js'
 import { bootProtocolServer, isRootEnd, RawProtocolClient, type ProtocolServer } from './protocol-harness.js'
 
 describe('protocol v2: bad frames get typed errors and the server keeps serving', () => {
@@ -83,13 +83,7 @@ describe('protocol v2: bad frames get typed errors and the server keeps serving'
     expect(plain.status).toBe(426)
     expect(await plain.json()).toMatchObject({ code: 'VALIDATION' })
 
-    const wrongPath = await new Promise<number>((resolve, reject) => {
-      const s = new WsWebSocket(h.wsUrl(t).replace('/stream/events', '/stream'))
-      s.once('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => resolve(res.statusCode ?? 0))
-      s.once('open', () => reject(new Error('opened')))
-      s.once('error', () => undefined)
-    })
-    expect(wrongPath).toBe(404)
+    expect(await RawProtocolClient.refusal(h.wsUrl(t).replace('/stream/events', '/stream'))).toBe(404)
 
     const post = (path: string, body: string, headers: Record<string, string> = {}) =>
       fetch(`${h.url}/threads/${t}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
@@ -122,5 +116,31 @@ describe('protocol v2: bad frames get typed errors and the server keeps serving'
     const events = c.events()
     expect(events.filter((e) => e.method === 'updates').map((e) => e.params!.data.node)).toEqual(['driver', 'researcher', 'driver', 'generator', 'driver', 'report'])
     await c.close()
+  })
+
+  it('sends WebSocket upgrades through the app: API keys and tenant scopes apply as on HTTP', async () => {
+    const secured = await bootProtocolServer(join(dir, 'auth.db'), {}, { apiKeys: parseApiKeys('key-aaaa-1111=tenantA,key-bbbb-2222=tenantB') })
+    try {
+      const t = randomUUID()
+      const asA = { 'x-api-key': 'key-aaaa-1111' }
+      const asB = { 'x-api-key': 'key-bbbb-2222' }
+      expect(await RawProtocolClient.refusal(secured.wsUrl(t))).toBe(401)
+      expect(await RawProtocolClient.refusal(secured.wsUrl(t), { 'x-api-key': 'key-wrong-0000' })).toBe(401)
+      const a = await RawProtocolClient.open(secured.wsUrl(t), asA)
+      await a.command('subscription.subscribe', { channels: ['lifecycle'] })
+      expect(await a.command('run.start', { assistant_id: 'team', input: { task: 'tenant A only' } })).toMatchObject({ type: 'success' })
+      await a.waitFor(isRootEnd)
+      await a.close()
+      const clientA = new Client({ apiUrl: secured.url, apiKey: 'key-aaaa-1111', callerOptions: { maxRetries: 0 } })
+      const clientB = new Client({ apiUrl: secured.url, apiKey: 'key-bbbb-2222', callerOptions: { maxRetries: 0 } })
+      expect((await clientA.threads.get(t)).thread_id).toBe(t)
+      await expect(clientB.threads.get(t)).rejects.toThrow(/404|not found/i)
+      // tenant B can neither open nor command tenant A's thread
+      expect(await RawProtocolClient.refusal(secured.wsUrl(t), asB)).toBe(404)
+      const cmd = await fetch(`${secured.url}/threads/${t}/commands`, { method: 'POST', headers: { 'content-type': 'application/json', ...asB }, body: JSON.stringify({ id: 1, method: 'state.get', params: {} }) })
+      expect(cmd.status).toBe(404)
+    } finally {
+      await secured.stop()
+    }
   })
 })

@@ -2,7 +2,7 @@ import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import { Client } from '@langchain/langgraph-sdk'
 import { WebSocket as WsWebSocket } from 'ws'
-import { createApp } from '../../server/app.js'
+import { createApp, type AppDeps } from '../../server/app.js'
 import { ensureGraphAssistants } from '../../server/graph-assistants.js'
 import { attachWebSocket, type WebSocketAttachment } from '../../server/protocol/ws-attach.js'
 import { protocolRoutes } from '../../server/routes/protocol-routes.js'
@@ -32,17 +32,17 @@ export interface ProtocolServer {
  * A real server on 127.0.0.1:0 over `dbPath`, started the way server/serve.ts starts one, plus the
  * WebSocket attachment and the run queue; the official SDK client points at it.
  */
-export async function bootProtocolServer(dbPath: string, env: Record<string, string> = {}): Promise<ProtocolServer> {
+export async function bootProtocolServer(dbPath: string, env: Record<string, string> = {}, app: Omit<AppDeps, 'rt'> = {}): Promise<ProtocolServer> {
   const rt = await openRuntime({ dbPath, env: { SWITCHYARD_MODEL: 'offline', ...env } })
   await ensureGraphAssistants(rt)
   const queue = await startRunQueue(rt)
-  const deps = { rt, routes: [runsRoutes, protocolRoutes], heartbeatMs: 2_000 }
-  const app = createApp(deps)
+  const deps: AppDeps = { rt, routes: [runsRoutes, protocolRoutes], heartbeatMs: 2_000, ...app }
+  const hono = createApp(deps)
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server))
+    const s = serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server))
     s.once('error', reject)
   })
-  const ws = attachWebSocket(server, app, deps)
+  const ws = attachWebSocket(server, hono, deps)
   const { port } = server.address() as { port: number }
   const url = `http://127.0.0.1:${port}`
   return {
@@ -77,11 +77,21 @@ export class RawProtocolClient {
     })
   }
 
-  static open(url: string): Promise<RawProtocolClient> {
+  static open(url: string, headers: Record<string, string> = {}): Promise<RawProtocolClient> {
     return new Promise((resolve, reject) => {
-      const s = new WsWebSocket(url)
+      const s = new WsWebSocket(url, { headers })
       s.once('open', () => resolve(new RawProtocolClient(s)))
       s.once('error', reject)
+    })
+  }
+
+  /** The HTTP status an upgrade is refused with (it must be refused). */
+  static refusal(url: string, headers: Record<string, string> = {}): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const s = new WsWebSocket(url, { headers })
+      s.once('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); res.resume() })
+      s.once('open', () => { s.close(); reject(new Error('the upgrade was accepted')) })
+      s.once('error', () => undefined)
     })
   }
 
