@@ -25,4 +25,5 @@ export async function threadGraph(ctx: CommandContext): Promise<string | undefin
   return t?.graph ?? undefined
 }
 
+/** A plain JSON object (not null, not an array). */
 export const isDict = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -16,6 +16,7 @@ import type { Runtime } from '../runtime.js'
  */
 export const SEQ_STRIDE = 1_000_000_000
 
+/** The protocol seq of a run's `local`-th event. */
 export const seqOf = (rank: number, local: number): number => rank * SEQ_STRIDE + local
 
 /** The run rank and local index a seq points at; rank 0 means "before the first run". */
@@ -24,6 +25,7 @@ export function decodeSeq(seq: number): { rank: number; local: number } {
   return { rank, local: rank === 0 ? -1 : seq - rank * SEQ_STRIDE }
 }
 
+/** The stable id of a run's `local`-th event (it names the run, so it never moves). */
 export const eventIdOf = (runId: string, local: number): string => `${runId}:${local}`
 
 /** Parses an event id; undefined when it is not one of ours or names another run. */
@@ -37,6 +39,7 @@ export function parseEventId(eventId: string, runId: string): number | undefined
 /** A run with its rank in the thread. */
 export interface RankedRun { rank: number; run: RunRow }
 
+/** Pending or running: its log may still grow. */
 export const isInFlight = (r: Pick<RunRow, 'status'>): boolean => r.status === 'pending' || r.status === 'running'
 
 /** The thread's runs in creation order, ranked from 1. */

@@ -23,6 +23,7 @@ export const RunConfig = z.looseObject({
 })
 export type RunConfig = z.infer<typeof RunConfig>
 
+/** `run.start`: the SDK adds `assistant_id` from the stream's options and folds `forkFrom` into `config`. */
 export const RunStartParams = z.looseObject({
   assistant_id: z.string().min(1),
   input: z.unknown().optional(),
@@ -40,14 +41,17 @@ const ResumeExtras = {
   metadata: Json.nullish(),
 }
 const RespondEntry = z.object({ namespace: Namespace.optional(), interrupt_id: z.string().min(1), response: z.unknown() })
+/** `input.respond`: one interrupt (`interrupt_id`, `response`) or several at once (`responses`). */
 export const InputRespondParams = z.union([
   z.object({ responses: z.array(RespondEntry).min(1), ...ResumeExtras }),
   RespondEntry.extend(ResumeExtras),
 ])
 export type InputRespondParams = z.infer<typeof InputRespondParams>
 
+/** `state.get`: the root namespace only; `keys` narrows the values. */
 export const StateGetParams = z.looseObject({ namespace: Namespace.optional(), keys: z.array(z.string()).optional() })
 
+/** `state.listCheckpoints`: newest first; `before` is a checkpoint id (the previous page's `next_before`). */
 export const ListCheckpointsParams = z.looseObject({
   namespace: Namespace.optional(),
   limit: z.number().int().min(1).max(1000).optional(),
@@ -71,15 +75,19 @@ export const EventFilter = z.object({
 })
 export type EventFilter = z.infer<typeof EventFilter>
 
+/** `subscription.subscribe`: a filter, and (Switchyard) `since` to replay after a seq. */
 export const SubscribeParams = z.looseObject({ ...EventFilter.shape, since: Seq.optional() })
 /** The SSE twin's body (`POST /threads/{id}/stream/events`). */
 export const EventStreamRequest = z.strictObject({ ...EventFilter.shape, since: Seq.optional() })
+/** `subscription.unsubscribe`. */
 export const UnsubscribeParams = z.looseObject({ subscription_id: z.string().min(1) })
+/** `subscription.reconnect`: the run and last event the client has, the subscriptions to restore. */
 export const ReconnectParams = z.looseObject({
   run_id: z.string().min(1),
   last_event_id: z.string().min(1).optional(),
   subscriptions: z.array(z.string().min(1)).min(1),
 })
+/** `agent.getTree`: a run of the thread, else its current run. */
 export const GetTreeParams = z.looseObject({ run_id: z.string().min(1).optional() })
 
 /** Parses a command's params; a failure is `invalid_argument` naming each issue. */

@@ -8,6 +8,7 @@ import { threadFeed } from './thread-feed.js'
 /** Where a session's frames go (a WebSocket, an SSE response). Sends are awaited in order. */
 export interface FrameSink { send(frame: ServerFrame): void | Promise<void> }
 
+/** Tuning of a session. */
 export interface SessionOptions {
   /** How often a live feed looks for a run created by another client (ms, default 500). */
   pollMs?: number

@@ -79,6 +79,7 @@ export function errorFrame(id: number | null, e: unknown): ErrorFrame {
   return { type: 'error', id, error, message: err.message, code: err.code, ...(Object.keys(details).length > 0 ? { details } : {}) }
 }
 
+/** The answer to a command that succeeded. */
 export const successFrame = (id: number, result: Record<string, unknown>, meta?: Record<string, unknown>): SuccessFrame =>
   ({ type: 'success', id, result, ...(meta ? { meta } : {}) })
 

@@ -11,6 +11,7 @@ export type LocalEvent = Draft & { local: number }
 /** How a run's feed stopped: it ended (terminal lifecycle out), is still in flight (store-only read), is gone, or was aborted. */
 export type RunFeedEnd = 'ended' | 'in-flight' | 'gone' | 'aborted'
 
+/** How to read a run's protocol events. */
 export interface RunFeedOptions {
   /** Follow the run until it ends (replay, then the live tail); otherwise read what the store holds now. */
   live: boolean

@@ -3,6 +3,7 @@ import { SEQ_STRIDE, decodeSeq, eventIdOf, seqOf, threadRuns, type RankedRun } f
 import type { ProtocolEvent } from './protocol-wire.js'
 import { runEvents, type LocalEvent } from './run-feed.js'
 
+/** Where a thread feed starts and whether it follows live. */
 export interface ThreadFeedOptions {
   /** Yield the events after this seq (0: from the thread's first run). */
   after: number
