@@ -1,9 +1,9 @@
 import type { SerializerProtocol } from '@langchain/langgraph-checkpoint'
 import type { Kysely } from 'kysely'
 import { AppError } from './app-error.js'
+import { decode } from './checkpoint-decode.js'
 import type { CheckpointBlobRow } from './checkpoint-schema.js'
 import type { DB } from './schema.js'
-import { decode } from './checkpoint-decode.js'
 
 /** A channel value rebuilt from its chain, with the byte counts the full-copy policy continues from. */
 export interface LoadedBlob {

@@ -7,10 +7,10 @@ import type {
 } from '@langchain/langgraph-checkpoint'
 import type { RunnableConfig } from '@langchain/core/runnables'
 import type { Kysely } from 'kysely'
+import { decode } from './checkpoint-decode.js'
 import type { CheckpointRow } from './checkpoint-schema.js'
 import { hydrateTuples, type DecodedRow } from './checkpoint-tuples.js'
 import type { DB } from './schema.js'
-import { decode } from './checkpoint-decode.js'
 
 // Large enough that a long thread's history hydrates in a few batches, small enough to bound memory per page.
 const PAGE = 500
@@ -39,9 +39,11 @@ export async function* listTuples(
     if (before?.configurable?.checkpoint_id) q = q.where('checkpoint_id', '<', before.configurable.checkpoint_id)
     if (after !== undefined) {
       const a = after
-      q = q.where((eb) => eb(eb.refTuple('checkpoint_id', 'thread_id', 'checkpoint_ns'), '<', eb.tuple(a.checkpoint_id, a.thread_id, a.checkpoint_ns)))
+      q = q.where((eb) => eb(eb.refTuple('checkpoint_id', 'thread_id', 'checkpoint_ns'), '<',
+        eb.tuple(a.checkpoint_id, a.thread_id, a.checkpoint_ns)))
     }
-    const rows = await q.orderBy('checkpoint_id', 'desc').orderBy('thread_id', 'desc').orderBy('checkpoint_ns', 'desc').limit(pageSize).execute()
+    const rows = await q.orderBy('checkpoint_id', 'desc').orderBy('thread_id', 'desc').orderBy('checkpoint_ns', 'desc')
+      .limit(pageSize).execute()
     if (rows.length === 0) return
     after = rows[rows.length - 1]
     const decoded: DecodedRow[] = []

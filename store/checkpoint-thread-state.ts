@@ -2,10 +2,10 @@ import type { ChannelVersions, Checkpoint, SerializerProtocol } from '@langchain
 import type { Kysely } from 'kysely'
 import { blobKey, loadBlobs } from './checkpoint-blob-reader.js'
 import type { ChannelState, ThreadState } from './checkpoint-cache.js'
+import { decode } from './checkpoint-decode.js'
 import { unpackInline } from './checkpoint-inline.js'
 import { stateOf } from './checkpoint-value-writer.js'
 import type { DB } from './schema.js'
-import { decode } from './checkpoint-decode.js'
 
 /** Channel versions as the strings they are stored under. */
 export const versionStrings = (versions: ChannelVersions): Record<string, string> =>
@@ -88,8 +88,18 @@ export function stateAfterPut(
   return { checkpointId: checkpoint.id, versions, channels }
 }
 
+/** The parent's state of a channel when it is the one the parent's checkpoint holds: what an append would extend. */
+export const baseOf = (parent: ThreadState | undefined) => (channel: string): ChannelState | undefined => {
+  const s = parent?.channels.get(channel)
+  return s !== undefined && s.version === parent?.versions[channel] ? s : undefined
+}
+
 /** `inline_refs` of a new checkpoint: unchanged channels whose value is inline in an ancestor's row. */
-export function inlineRefs(parent: ThreadState | undefined, versions: Record<string, string>, newVersions: ChannelVersions): Record<string, string> {
+export function inlineRefs(
+  parent: ThreadState | undefined,
+  versions: Record<string, string>,
+  newVersions: ChannelVersions,
+): Record<string, string> {
   const refs: Record<string, string> = {}
   for (const [ch, s] of parent?.channels ?? []) {
     if (s.inlineAt !== undefined && s.version === versions[ch] && !(ch in newVersions)) refs[ch] = s.inlineAt

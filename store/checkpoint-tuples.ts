@@ -10,10 +10,10 @@ import {
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint'
 import type { Kysely } from 'kysely'
+import { decode } from './checkpoint-decode.js'
 import type { CheckpointRow, CheckpointWriteRow } from './checkpoint-schema.js'
 import { resolveValues } from './checkpoint-value-reader.js'
 import type { DB } from './schema.js'
-import { decode } from './checkpoint-decode.js'
 
 /** A checkpoint row with its metadata already decoded (list decodes it first, to filter). */
 export interface DecodedRow {

@@ -62,7 +62,12 @@ export function appendedTail(prev: Uint8Array, next: Uint8Array): Uint8Array | u
  */
 export async function encodeValues(
   serde: SerializerProtocol,
-  change: { checkpointId: string; values: Record<string, unknown>; newVersions: ChannelVersions; base: (channel: string) => ChannelState | undefined },
+  change: {
+    checkpointId: string
+    values: Record<string, unknown>
+    newVersions: ChannelVersions
+    base: (channel: string) => ChannelState | undefined
+  },
   policy: StoragePolicy,
 ): Promise<EncodedValues> {
   const out: EncodedValues = { blobs: [], inline: undefined, states: new Map() }
@@ -89,7 +94,8 @@ export async function encodeValues(
     const tail = base?.json && appendedTail(base.json, json!)
     if (base && tail && base.deltaBytes + tail.byteLength <= base.fullBytes * policy.ratio) {
       out.blobs.push({ channel, version, kind: 'delta', type, base_version: base.version, data: tail })
-      out.states.set(channel, { version, inlineAt: undefined, json, fullBytes: base.fullBytes, deltaBytes: base.deltaBytes + tail.byteLength })
+      const deltaBytes = base.deltaBytes + tail.byteLength
+      out.states.set(channel, { version, inlineAt: undefined, json, fullBytes: base.fullBytes, deltaBytes })
     } else if (type === 'json' && data.byteLength <= policy.inlineBytes) {
       inline.push([channel, data])
       out.states.set(channel, inlineState(version, change.checkpointId))
@@ -116,5 +122,6 @@ export async function stateOf(
   loaded: { value: unknown; fullBytes: number; deltaBytes: number },
 ): Promise<ChannelState> {
   const [type, data] = Array.isArray(loaded.value) ? await serde.dumpsTyped(loaded.value) : []
-  return { version, inlineAt: undefined, json: type === 'json' ? data : undefined, fullBytes: loaded.fullBytes, deltaBytes: loaded.deltaBytes }
+  const json = type === 'json' ? data : undefined
+  return { version, inlineAt: undefined, json, fullBytes: loaded.fullBytes, deltaBytes: loaded.deltaBytes }
 }

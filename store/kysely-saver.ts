@@ -10,19 +10,20 @@ import {
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint'
 import type { RunnableConfig } from '@langchain/core/runnables'
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import { AppError } from './app-error.js'
 import { CheckpointCache, type CheckpointCacheOptions } from './checkpoint-cache.js'
+import { decode } from './checkpoint-decode.js'
 import { listTuples } from './checkpoint-list.js'
-import type { CheckpointRow } from './checkpoint-schema.js'
+import type { CheckpointBlobTable, CheckpointRow } from './checkpoint-schema.js'
 import { StatementCache } from './checkpoint-statements.js'
-import { inlineRefs, parentState, stateAfterPut, versionStrings } from './checkpoint-thread-state.js'
+import { baseOf, inlineRefs, parentState, stateAfterPut, versionStrings } from './checkpoint-thread-state.js'
 import { hydrateTuples } from './checkpoint-tuples.js'
 import { appendCandidates, encodeValues, type StoragePolicy } from './checkpoint-value-writer.js'
 import type { DB } from './schema.js'
-import { decode } from './checkpoint-decode.js'
 
 export interface KyselySaverOptions {
+  /** How values are serialized (default: LangGraph's JsonPlusSerializer). */
   serde?: SerializerProtocol
   /** Write a full copy once the deltas since the last one exceed `fullCopyRatio` × its size (default 1). */
   fullCopyRatio?: number
@@ -35,15 +36,23 @@ export interface KyselySaverOptions {
 const REPLACED = ['parent_checkpoint_id', 'type', 'checkpoint', 'metadata', 'inline_type', 'inline_data', 'inline_refs'] as const
 const BLOB_PK = ['thread_id', 'checkpoint_ns', 'channel', 'version'] as const
 const WRITE_PK = ['thread_id', 'checkpoint_ns', 'checkpoint_id', 'task_id', 'idx'] as const
+const WRITE_REPLACED = ['channel', 'type', 'data', 'task_path'] as const
 // SQLite binds at most 32,766 parameters per statement; 9 columns × 500 rows stays far below.
 const WRITE_CHUNK = 500
 
-function scopeOf(config: RunnableConfig, op: string): { threadId: string; ns: string; checkpointId: string | undefined } {
+interface Scope {
+  threadId: string
+  ns: string
+  checkpointId: string | undefined
+}
+
+function scopeOf(config: RunnableConfig, op: string): Scope {
   const c = config.configurable
   if (typeof c?.thread_id !== 'string' || c.thread_id === '') {
     throw new AppError('VALIDATION', `${op}: config.configurable.thread_id is required`)
   }
-  return { threadId: c.thread_id, ns: typeof c.checkpoint_ns === 'string' ? c.checkpoint_ns : '', checkpointId: c.checkpoint_id || undefined }
+  const ns = typeof c.checkpoint_ns === 'string' ? c.checkpoint_ns : ''
+  return { threadId: c.thread_id, ns, checkpointId: c.checkpoint_id || undefined }
 }
 
 /**
@@ -91,18 +100,20 @@ export class KyselySaver extends BaseCheckpointSaver {
     yield* listTuples(this.#db, this.serde, { config, options, nextVersion: (v) => this.getNextVersion(v) })
   }
 
-  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+  async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
     const { threadId, ns, checkpointId: parentId } = scopeOf(config, 'put')
     const { channel_values: values, ...rest } = checkpoint
     const [[type, body], [metaType, meta]] = await Promise.all([this.serde.dumpsTyped(rest), this.serde.dumpsTyped(metadata)])
     if (type !== metaType) throw new AppError('INTERNAL', `checkpoint and metadata serialized as ${type} and ${metaType}`)
-    const cached = this.#cache.get(threadId, ns, parentId)
-    const parent = await parentState(this.#db, this.serde, { threadId, ns, parentId, cached, candidates: appendCandidates(values, newVersions) })
-    const base = (ch: string) => {
-      const s = parent?.channels.get(ch)
-      return s !== undefined && s.version === parent?.versions[ch] ? s : undefined
-    }
-    const enc = await encodeValues(this.serde, { checkpointId: checkpoint.id, values, newVersions, base }, this.#policy)
+    const parent = await parentState(this.#db, this.serde, {
+      threadId, ns, parentId, cached: this.#cache.get(threadId, ns, parentId), candidates: appendCandidates(values, newVersions),
+    })
+    const enc = await encodeValues(this.serde, { checkpointId: checkpoint.id, values, newVersions, base: baseOf(parent) }, this.#policy)
     const row: CheckpointRow = {
       thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id, parent_checkpoint_id: parentId ?? null,
       type, checkpoint: body, metadata: meta,
@@ -110,19 +121,8 @@ export class KyselySaver extends BaseCheckpointSaver {
       inline_data: enc.inline ?? null,
       inline_refs: JSON.stringify(inlineRefs(parent, versionStrings(checkpoint.channel_versions), newVersions)),
     }
-    const blobRows = enc.blobs.map((r) => ({
-      thread_id: threadId, checkpoint_ns: ns, channel: r.channel, version: r.version, kind: r.kind, type: r.type,
-      base_version: r.base_version ?? null, data: r.data,
-    }))
-    const db = this.#db
-    // Blobs first, the checkpoint row last: a crash in between leaves only blobs no checkpoint refers to, under
-    // versions nothing will reuse, so no transaction is needed (a put is one or two statements, not four).
-    const added = blobRows.length === 0 ? 0 : Number((await this.#stmts.run(db, `put:blobs:${blobRows.length}`, blobRows.flatMap(Object.values), () =>
-      db.insertInto('checkpoint_blobs').values(blobRows).onConflict((oc) => oc.columns(BLOB_PK).doNothing()))).numAffectedRows ?? 0)
-    await this.#stmts.run(db, 'put:checkpoint', Object.values(row), () => db.insertInto('checkpoints').values(row)
-      .onConflict((oc) => oc.columns(['thread_id', 'checkpoint_ns', 'checkpoint_id'])
-        .doUpdateSet((eb) => Object.fromEntries(REPLACED.map((col) => [col, eb.ref(`excluded.${col}`)])))))
-    this.#cache.set(threadId, ns, stateAfterPut(checkpoint, { parent, newVersions, states: enc.states, blobsInserted: added === blobRows.length }))
+    const blobsInserted = await this.#insert(row, enc.blobs.map((b) => ({ thread_id: threadId, checkpoint_ns: ns, ...b })))
+    this.#cache.set(threadId, ns, stateAfterPut(checkpoint, { parent, newVersions, states: enc.states, blobsInserted }))
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } }
   }
 
@@ -138,15 +138,13 @@ export class KyselySaver extends BaseCheckpointSaver {
     }))
     // Special writes (error, interrupt, resume) replace an earlier one of the same task; regular ones are kept once.
     const replace = writes.every(([channel]) => channel in WRITES_IDX_MAP)
+    const db = this.#db
     for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
       const chunk = rows.slice(i, i + WRITE_CHUNK)
-      await this.#stmts.run(this.#db, `putWrites:${chunk.length}:${replace}`, chunk.flatMap(Object.values), () =>
-        this.#db.insertInto('checkpoint_writes').values(chunk).onConflict((oc) => {
-          const target = oc.columns(WRITE_PK)
-          return replace
-            ? target.doUpdateSet((eb) => ({ channel: eb.ref('excluded.channel'), type: eb.ref('excluded.type'), data: eb.ref('excluded.data'), task_path: eb.ref('excluded.task_path') }))
-            : target.doNothing()
-        }))
+      await this.#stmts.run(db, `putWrites:${chunk.length}:${replace}`, chunk.flatMap(Object.values), () =>
+        db.insertInto('checkpoint_writes').values(chunk).onConflict((oc) => replace
+          ? oc.columns(WRITE_PK).doUpdateSet((eb) => Object.fromEntries(WRITE_REPLACED.map((col) => [col, eb.ref(`excluded.${col}`)])))
+          : oc.columns(WRITE_PK).doNothing()))
     }
   }
 
@@ -157,6 +155,25 @@ export class KyselySaver extends BaseCheckpointSaver {
       await trx.deleteFrom('checkpoints').where('thread_id', '=', threadId).execute()
     })
     this.#cache.deleteThread(threadId)
+  }
+
+  /**
+   * Writes the blobs first and the checkpoint row last: a crash in between leaves only blobs no checkpoint refers
+   * to, under versions nothing will reuse, so no transaction is needed and a put is one or two statements, not
+   * four. Returns whether every blob row was new.
+   */
+  async #insert(row: CheckpointRow, blobs: Insertable<CheckpointBlobTable>[]): Promise<boolean> {
+    const db = this.#db
+    let added = 0
+    if (blobs.length > 0) {
+      const res = await this.#stmts.run(db, `put:blobs:${blobs.length}`, blobs.flatMap(Object.values), () =>
+        db.insertInto('checkpoint_blobs').values(blobs).onConflict((oc) => oc.columns(BLOB_PK).doNothing()))
+      added = Number(res.numAffectedRows ?? 0)
+    }
+    await this.#stmts.run(db, 'put:checkpoint', Object.values(row), () => db.insertInto('checkpoints').values(row)
+      .onConflict((oc) => oc.columns(['thread_id', 'checkpoint_ns', 'checkpoint_id'])
+        .doUpdateSet((eb) => Object.fromEntries(REPLACED.map((col) => [col, eb.ref(`excluded.${col}`)])))))
+    return added === blobs.length
   }
 
   /**
