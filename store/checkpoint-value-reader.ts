@@ -18,7 +18,8 @@ export interface StoredValue {
 /**
  * The channel values of checkpoints of one (thread, namespace): each from the checkpoint's own inline values,
  * from the ancestor row its `inline_refs` names, or from `checkpoint_blobs` by version. Costs at most two
- * queries for the whole batch: ancestor rows not in it, and blob chains.
+ * queries for the whole batch: ancestor rows not in it, and blob chains. Checkpoints of one batch holding the
+ * same version of a channel get the same object (see `loadBlobs`).
  */
 export async function resolveValues(
   db: Kysely<DB>,
@@ -35,43 +36,29 @@ export async function resolveValues(
       .execute()
     for (const r of more) rows.set(r.checkpoint_id, r)
   }
-  const inline = new Map<string, Promise<Map<string, unknown>>>()
-  const inlineOf = (id: string): Promise<Map<string, unknown>> | undefined => {
-    const row = rows.get(id)
-    if (row?.inline_data == null || row.inline_type === null) return undefined
-    let p = inline.get(id)
-    if (p === undefined) inline.set(id, (p = unpackInline(serde, row.inline_type, row.inline_data)))
-    return p
-  }
+  const packed = new Map<string, Map<string, unknown>>()
+  await Promise.all([...rows.values()].map(async (r) => {
+    if (r.inline_type !== null && r.inline_data !== null) packed.set(r.checkpoint_id, await unpackInline(serde, r.inline_type, r.inline_data))
+  }))
 
-  const found: { ch: string; v: string; at?: string }[][] = []
+  // Where each value is: the checkpoint row holding it inline, or else checkpoint_blobs under its version.
+  const located = items.map(({ row, versions }, i) => Object.entries(versions).map(([ch, version]) => {
+    const at = packed.get(row.checkpoint_id)?.has(ch) ? row.checkpoint_id : refs[i]![ch]
+    return { ch, v: String(version), at }
+  }))
   const wanted = new Map<string, Set<string>>()
-  for (const [i, { row, versions }] of items.entries()) {
-    const own = await inlineOf(row.checkpoint_id)
-    const list: { ch: string; v: string; at?: string }[] = []
-    for (const [ch, version] of Object.entries(versions)) {
-      const v = String(version)
-      const at = own?.has(ch) ? row.checkpoint_id : refs[i]![ch]
-      list.push({ ch, v, at })
-      if (at === undefined) wanted.set(ch, (wanted.get(ch) ?? new Set<string>()).add(v))
-    }
-    found.push(list)
-  }
+  for (const { ch, v, at } of located.flat()) if (at === undefined) wanted.set(ch, (wanted.get(ch) ?? new Set<string>()).add(v))
   const blobs = await loadBlobs(db, serde, { threadId, ns, wanted })
 
-  const out: Map<string, StoredValue>[] = []
-  for (const list of found) {
+  const out = located.map((list) => {
     const values = new Map<string, StoredValue>()
     for (const { ch, v, at } of list) {
-      if (at !== undefined) {
-        const packed = await inlineOf(at)
-        if (packed?.has(ch)) values.set(ch, { value: packed.get(ch), inlineAt: at })
-      } else {
-        const blob = blobs.get(blobKey(ch, v))
-        if (blob !== undefined) values.set(ch, { value: blob.value, blob })
-      }
+      const inline = at !== undefined ? packed.get(at) : undefined
+      const blob = at === undefined ? blobs.get(blobKey(ch, v)) : undefined
+      if (inline?.has(ch)) values.set(ch, { value: inline.get(ch), inlineAt: at })
+      else if (blob !== undefined) values.set(ch, { value: blob.value, blob })
     }
-    out.push(values)
-  }
+    return values
+  })
   return out
 }

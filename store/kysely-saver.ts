@@ -62,6 +62,9 @@ function scopeOf(config: RunnableConfig, op: string): Scope {
  * never written again: a small value inline in that checkpoint's row (a put is then one statement), a large one
  * in `checkpoint_blobs` under its version. A channel that grows by appending (messages, logs) stores only the
  * appended elements, with a full copy whenever the deltas since the last one outweigh it (see {@link StoragePolicy}).
+ * Reads batch a page of history into a few queries; the tuples of one `list` share the objects of the channel
+ * versions they have in common, as a 300-step history would otherwise decode 300 copies of a growing list.
+ * Treat them as read-only, as LangGraph does.
  *
  * @example
  * const { db } = await openDb('.switchyard/switchyard.db')
