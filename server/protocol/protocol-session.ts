@@ -53,6 +53,7 @@ export class ProtocolSession {
   close(): void {
     this.#abort.abort()
     clearTimeout(this.#flushTimer)
+    this.#flushTimer = undefined
     for (const b of this.#pending.splice(0)) b.resolve()
     this.poke()
   }
@@ -65,6 +66,7 @@ export class ProtocolSession {
    */
   attach(subs: { filter: EventFilter; id?: string }[], after: number, respond?: (replayed: number, ids: string[]) => ServerFrame): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (this.closed) return resolve()
       const added = subs.map((s) => ({ id: s.id ?? subscriptionIdOf(s.filter), filter: s.filter, after }))
       this.#pending.push({ subs: added, respond, resolve, reject })
       this.#flushTimer ??= setTimeout(() => {
