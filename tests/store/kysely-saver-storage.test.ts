@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Annotation, END, START, StateGraph } from '@langchain/langgraph'
+import { AIMessage, HumanMessage } from '@langchain/core/messages'
+import { Annotation, END, MemorySaver, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDb, type OpenedDb } from '../../store/db.js'
 import { KyselySaver } from '../../store/kysely-saver.js'
+import { StatementCache } from '../../store/checkpoint-statements.js'
 import { appendedTail } from '../../store/checkpoint-value-writer.js'
 
 // How the saver lays values out on disk, checked through a real graph on a real SQLite file.
@@ -109,6 +111,46 @@ describe('KyselySaver storage layout', () => {
   })
 })
 
+describe('KyselySaver with LangChain messages', () => {
+  let dir: string
+  let store: OpenedDb
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sy-saver-'))
+    store = await openDb(join(dir, 'saver.db'))
+  })
+  afterEach(async () => {
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const chat = (saver: KyselySaver | MemorySaver) =>
+    new StateGraph(MessagesAnnotation)
+      .addNode('reply', (s: typeof MessagesAnnotation.State) =>
+        ({ messages: [new AIMessage({ content: `reply ${s.messages.length} `.padEnd(300, '.'), id: `ai-${s.messages.length}` })] }))
+      .addEdge(START, 'reply').addEdge('reply', END)
+      .compile({ checkpointer: saver })
+
+  it('stores a growing message list as deltas and reads back the same messages as MemorySaver', async () => {
+    const saver = new KyselySaver(store.db)
+    const mem = new MemorySaver()
+    for (let turn = 0; turn < 15; turn++) {
+      const input = { messages: [new HumanMessage({ content: `question ${turn} `.padEnd(300, '?'), id: `human-${turn}` })] }
+      for (const s of [saver, mem]) await chat(s).invoke(input, { configurable: { thread_id: 'chat' }, durability: 'sync' })
+    }
+    const rows = store.sqlite.prepare("select kind from checkpoint_blobs where channel = 'messages'").all() as { kind: string }[]
+    expect(rows.filter((r) => r.kind === 'delta').length).toBeGreaterThan(15)
+    const history = async (s: KyselySaver | MemorySaver) => {
+      const out = []
+      for await (const snap of chat(s).getStateHistory({ configurable: { thread_id: 'chat' } })) out.push(snap.values.messages)
+      return out
+    }
+    const ours = await history(saver)
+    expect(ours[0]).toHaveLength(30)
+    expect(ours[0]![29]).toBeInstanceOf(AIMessage)
+    expect(ours).toEqual(await history(mem))
+  })
+})
+
 describe('appendedTail', () => {
   const b = (s: string) => new TextEncoder().encode(s)
   const t = (prev: string, next: string) => {
@@ -128,5 +170,35 @@ describe('appendedTail', () => {
     expect(t('["a","b"]', '["a"]')).toBeUndefined()
     expect(t('{"a":1}', '{"a":1,"b":2}')).toBeUndefined()
     expect(t('["a"]', '["a"] ')).toBeUndefined()
+  })
+})
+
+describe('StatementCache', () => {
+  it('builds a shape once when its parameters line up, every time when they do not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-saver-'))
+    const store = await openDb(join(dir, 'saver.db'))
+    try {
+      const cache = new StatementCache()
+      let builds = 0
+      const ids = ['a', 'b', 'c']
+      for (const id of ids) {
+        const row = { thread_id: 't', checkpoint_ns: '', checkpoint_id: id, task_id: 'k', idx: 0, channel: 'c', type: 'json', data: new Uint8Array([49]), task_path: '' }
+        await cache.run(store.db, 'insert', Object.values(row), () => {
+          builds++
+          return store.db.insertInto('checkpoint_writes').values(row)
+        })
+        // parameters listed in another order than kysely binds them: never cached, still correct
+        await cache.run(store.db, 'odd', [id, 't'], () => {
+          builds++
+          return store.db.selectFrom('checkpoint_writes').select('idx').where('thread_id', '=', 't').where('checkpoint_id', '=', id)
+        })
+      }
+      expect(builds).toBe(1 + ids.length)
+      const stored = store.sqlite.prepare('select checkpoint_id from checkpoint_writes order by checkpoint_id').all()
+      expect(stored).toEqual(ids.map((checkpoint_id) => ({ checkpoint_id })))
+    } finally {
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
