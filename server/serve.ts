@@ -5,6 +5,7 @@ import { DEFAULT_DB_PATH } from '../store/db.js'
 import { createApp, type AppDeps } from './app.js'
 import { ensureGraphAssistants } from './graph-assistants.js'
 import type { GraphRegistry } from '../graphs/registry.js'
+import { attachWebSocket } from './protocol/ws-attach.js'
 import { openRuntime, type Runtime } from './runtime.js'
 
 export interface ServeOptions extends Omit<AppDeps, 'rt'> {
@@ -44,15 +45,19 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   const rt = given ?? await openRuntime({ dbPath, env, registry })
   try {
     await ensureGraphAssistants(rt)
-    const app = createApp({ ...appOpts, rt })
+    const deps = { ...appOpts, rt }
+    const app = createApp(deps)
     const { server, actualPort } = await new Promise<{ server: Server; actualPort: number }>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: host }, (info) => resolve({ server: s as Server, actualPort: info.port }))
       s.once('error', reject)
     })
+    // protocol v2 WebSocket upgrades go through the app's GET route (auth and tenant scope apply)
+    const ws = attachWebSocket(server, app, deps)
     const shown = host.includes(':') ? `[${host}]` : host
     return {
       url: `http://${shown}:${actualPort}`, host, port: actualPort, rt, app,
       close: async () => {
+        await ws.close() // upgraded sockets would keep the server open
         await new Promise<void>((ok, fail) => {
           server.close((e) => (e ? fail(e) : ok()))
           server.closeIdleConnections()

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli, spawnCli } from '../cli/cli-harness.js'
+import { RawProtocolClient } from './protocol-harness.js'
 
 describe('switchyard serve', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-serve-'))
@@ -25,6 +26,12 @@ describe('switchyard serve', () => {
     const thread = await client.threads.create()
     await client.runs.wait(thread.thread_id, 'sdlc', { input: { task: 'a todo app' } })
     expect((await client.threads.get(thread.thread_id)).status).toBe('interrupted')
+    // the same process serves protocol v2 over WebSocket
+    const ws = await RawProtocolClient.open(`${url.replace(/^http/, 'ws')}/threads/${thread.thread_id}/stream/events`)
+    const state = await ws.command('state.get', {})
+    expect(state).toMatchObject({ type: 'success' })
+    expect(JSON.stringify(state)).toContain('a todo app')
+    ws.socket.close()
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
