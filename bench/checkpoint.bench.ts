@@ -8,7 +8,7 @@
  * Both SQLite files use WAL with synchronous=NORMAL (what openDb sets), so the comparison is storage layout only.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Annotation, END, MemorySaver, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph'
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite'
@@ -97,7 +97,14 @@ const Long = Annotation.Root({
 /** 1 KB that differs per step, so nothing deduplicates by accident. */
 const kb = (i: number) => `${i}:`.padEnd(1024, String.fromCharCode(97 + (i % 26)))
 
-interface LongResult { writeMsPerStep: number; bytes: number | undefined; historyMs: number; listMs: number; checkpoints: number }
+interface LongResult {
+  writeMsPerStep: number
+  bytes: number | undefined
+  historyMs: number
+  historyMinMs: number
+  listMs: number
+  checkpoints: number
+}
 
 async function longThread(): Promise<Map<string, LongResult>> {
   const out = new Map<string, LongResult>()
@@ -123,8 +130,16 @@ async function longThread(): Promise<Map<string, LongResult>> {
       for await (const tuple of s.saver.list(config)) void tuple
       lists.push(performance.now() - t)
     }
-    // the first iteration warms the JIT up; the median of the rest is reported
-    out.set(s.name, { writeMsPerStep, bytes: s.bytes(), historyMs: median(history.slice(1)), listMs: median(lists.slice(1)), checkpoints })
+    // the first iteration warms the JIT up; the median of the rest is reported, and the best (least disturbed)
+    const warm = history.slice(1)
+    out.set(s.name, {
+      writeMsPerStep,
+      bytes: s.bytes(),
+      historyMs: median(warm),
+      historyMinMs: Math.min(...warm),
+      listMs: median(lists.slice(1)),
+      checkpoints,
+    })
     await s.close()
   }
   return out
@@ -149,10 +164,14 @@ row(`10-node linear, ms/step, sync (${RUNS} runs, median of ${ROUNDS} rounds)`, 
 row(`10-node linear, ms/step, async default (${RUNS} runs, median of ${ROUNDS} rounds)`, k(asyncMode), (x) => fmt(x, 3), '')
 row(`${STEPS}-step thread, write ms/step (sync)`, L((r) => r.writeMsPerStep), (x) => fmt(x, 3), '')
 row(`${STEPS}-step thread, bytes on disk`, L((r) => r.bytes), mb, '≤ 2 MB')
-row(`${STEPS}-step thread, getStateHistory ms (${long.get('KyselySaver')!.checkpoints} checkpoints)`, L((r) => r.historyMs), (x) => fmt(x, 1), '≤ 50 ms')
+const cps = long.get('KyselySaver')!.checkpoints
+row(`${STEPS}-step thread, getStateHistory ms (${cps} checkpoints, median of 7)`, L((r) => r.historyMs), (x) => fmt(x, 1), '≤ 50 ms')
+row(`${STEPS}-step thread, getStateHistory ms, best run`, L((r) => r.historyMinMs), (x) => fmt(x, 1), '')
 row(`${STEPS}-step thread, saver.list ms`, L((r) => r.listMs), (x) => fmt(x, 1), '')
 
 console.log('| metric | KyselySaver | SqliteSaver | MemorySaver | Kysely / Sqlite | target |')
 console.log('|---|---:|---:|---:|---:|---|')
 for (const r of rows) console.log(`| ${r.join(' | ')} |`)
-console.log(`\nnode ${process.version}, ${RUNS} runs × ${NODES} nodes; total ${((performance.now() - started) / 1000).toFixed(1)} s`)
+const load = `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`
+const total = `${((performance.now() - started) / 1000).toFixed(1)} s`
+console.log(`\nnode ${process.version}, ${RUNS} runs × ${NODES} nodes, ${load}; total ${total}`)

@@ -20,6 +20,7 @@ export interface ThreadState {
   channels: Map<string, ChannelState>
 }
 
+/** Bounds of the {@link CheckpointCache}. */
 export interface CheckpointCacheOptions {
   /** Most (thread, namespace) entries kept (default 1,000). */
   maxThreads?: number

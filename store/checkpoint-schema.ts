@@ -59,6 +59,7 @@ export interface CheckpointTables {
   checkpoint_writes: CheckpointWriteTable
 }
 
+/** Rows as selected. */
 export type CheckpointRow = Selectable<CheckpointTable>
 export type CheckpointBlobRow = Selectable<CheckpointBlobTable>
 export type CheckpointWriteRow = Selectable<CheckpointWriteTable>

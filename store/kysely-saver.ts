@@ -22,6 +22,7 @@ import { hydrateTuples } from './checkpoint-tuples.js'
 import { appendCandidates, encodeValues, type StoragePolicy } from './checkpoint-value-writer.js'
 import type { DB } from './schema.js'
 
+/** Tuning of a {@link KyselySaver}; the defaults suit LangGraph state of any size. */
 export interface KyselySaverOptions {
   /** How values are serialized (default: LangGraph's JsonPlusSerializer). */
   serde?: SerializerProtocol
