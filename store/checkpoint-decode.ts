@@ -5,7 +5,9 @@ const utf8 = new TextDecoder()
 const decoders = new WeakMap<SerializerProtocol, (type: string, data: Uint8Array) => Promise<unknown>>()
 
 function decoderFor(serde: SerializerProtocol): (type: string, data: Uint8Array) => Promise<unknown> {
-  const load = (type: string, data: Uint8Array): Promise<unknown> => serde.loadsTyped(type, data)
+  // The driver hands back Buffers; a serde returning raw bytes as they come must give the Uint8Array it was given.
+  const load = (type: string, data: Uint8Array): Promise<unknown> =>
+    serde.loadsTyped(type, new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
   // Exactly the stock class: a subclass may decode differently.
   if (serde.constructor !== JsonPlusSerializer) return load
   return async (type, data) => {

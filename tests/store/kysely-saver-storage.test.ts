@@ -41,7 +41,8 @@ describe('KyselySaver storage layout', () => {
   let store: OpenedDb
   let saver: KyselySaver
   const blobs = (thread: string, channel: string) =>
-    store.sqlite.prepare('select kind, length(data) bytes from checkpoint_blobs where thread_id = ? and channel = ? order by rowid')
+    store.sqlite
+      .prepare('select kind, length(data) bytes from checkpoint_blobs where thread_id = ? and channel = ? order by rowid')
       .all(thread, channel) as { kind: 'full' | 'delta'; bytes: number }[]
 
   beforeEach(async () => {
@@ -59,7 +60,8 @@ describe('KyselySaver storage layout', () => {
     const checkpoints = store.sqlite.prepare("select count(*) n from checkpoints where thread_id = 't'").get() as { n: number }
     expect(checkpoints.n).toBeGreaterThan(20)
     expect(blobs('t', 'brief')).toHaveLength(1)
-    const inline = store.sqlite.prepare("select cast(inline_data as text) json from checkpoints where thread_id = 't' and inline_data is not null")
+    const inline = store.sqlite
+      .prepare("select cast(inline_data as text) json from checkpoints where thread_id = 't' and inline_data is not null")
       .all() as { json: string }[]
     const tagged = inline.filter((r) => (JSON.parse(r.json) as [string, unknown][]).some(([ch]) => ch === 'tag'))
     expect(tagged).toHaveLength(1)
@@ -102,6 +104,27 @@ describe('KyselySaver storage layout', () => {
     // sizes at least double between full copies: about log2(200) of them
     expect(fulls).toBeGreaterThanOrEqual(6)
     expect(fulls).toBeLessThanOrEqual(10)
+  })
+
+  it('round-trips values the JSON fast path must not flatten: bytes, Sets, Maps, undefined, lc-looking data', async () => {
+    const values = {
+      bytes: new Uint8Array([1, 2, 3]),
+      bigBytes: new Uint8Array(5_000).fill(7),
+      set: new Set(['a', 'b']),
+      map: new Map([['k', { lc: 'not a marker' }]]),
+      nothing: undefined,
+      text: 'x'.repeat(3_000),
+      list: [{ lc: 2, note: 'plain data that looks like a marker' }],
+    }
+    const versions = Object.fromEntries(Object.keys(values).map((k) => [k, 1]))
+    const checkpoint = {
+      v: 4, id: '1f000000-0000-6000-8000-000000000001', ts: new Date(0).toISOString(),
+      channel_values: values, channel_versions: versions, versions_seen: {},
+    }
+    const metadata = { source: 'input' as const, step: -1, parents: {} }
+    const config = await saver.put({ configurable: { thread_id: 'types' } }, checkpoint, metadata, versions)
+    const cold = new KyselySaver(store.db)
+    expect((await cold.getTuple(config))?.checkpoint).toEqual(checkpoint)
   })
 
   it('honours fullCopyRatio: 0 turns deltas off', async () => {
@@ -182,7 +205,10 @@ describe('StatementCache', () => {
       let builds = 0
       const ids = ['a', 'b', 'c']
       for (const id of ids) {
-        const row = { thread_id: 't', checkpoint_ns: '', checkpoint_id: id, task_id: 'k', idx: 0, channel: 'c', type: 'json', data: new Uint8Array([49]), task_path: '' }
+        const row = {
+          thread_id: 't', checkpoint_ns: '', checkpoint_id: id, task_id: 'k', idx: 0,
+          channel: 'c', type: 'json', data: new Uint8Array([49]), task_path: '',
+        }
         await cache.run(store.db, 'insert', Object.values(row), () => {
           builds++
           return store.db.insertInto('checkpoint_writes').values(row)
