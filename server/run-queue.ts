@@ -40,6 +40,12 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
   let draining = false
   let again = false
   let timer: NodeJS.Timeout | undefined
+  // Claims cost an UPDATE; only try one when a run may be claimable: after one was queued here
+  // (`fresh`), at start-up and when a timer fires (`unknown`), or when a run finishes while runs
+  // that were not claimable (queued behind a running one on their thread) are still pending.
+  let fresh = 0
+  let unknown = true
+  let stuck = false
 
   const drain = async () => {
     if (draining) { again = true; return }
@@ -47,14 +53,20 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
     try {
       do {
         again = false
-        while (!stopped && inflight.size < concurrency) {
+        while (!stopped && inflight.size < concurrency && (fresh > 0 || unknown || stuck)) {
           const run = await rt.runs.claimNext(process.pid)
-          if (!run) break
+          if (!run) {
+            fresh = 0
+            unknown = false
+            stuck = await rt.runs.hasPending()
+            break
+          }
+          fresh = Math.max(0, fresh - 1)
           const p: Promise<unknown> = executeRun(rt, run)
             .catch((e: unknown) => opts.onError?.(e, run))
             .finally(() => {
               inflight.delete(p)
-              wake()
+              if (stuck) wake()
               // a webhook is a notification after the run: it does not hold a worker slot
               if (parseKwargs(run.kwargs).webhook) {
                 const w: Promise<unknown> = callWebhook(rt, run.run_id, opts.webhook).finally(() => hooks.delete(w))
@@ -75,15 +87,20 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
     timerDirty = false
     if (timer) clearTimeout(timer)
     const at = await rt.runs.nextDueAt()
-    if (at && !stopped) timer = setTimeout(() => { timerDirty = true; wake() }, Math.max(0, Date.parse(at) - Date.now()) + 5)
+    if (at && !stopped) timer = setTimeout(() => { timerDirty = true; unknown = true; wake() }, Math.max(0, Date.parse(at) - Date.now()) + 5)
   }
+  /** Called by createRun for each run it queues (with its due time when delayed), and after a run ends. */
   function wake(dueAt?: string) {
     if (dueAt) timerDirty = true
     if (!stopped) void drain().catch(() => undefined)
   }
+  const queued = (dueAt?: string) => {
+    if (!dueAt) fresh++
+    wake(dueAt)
+  }
 
   await rt.runs.requeueOrphans(isAlive)
-  rt.wake = wake
+  rt.wake = queued
   wake()
   return {
     active: () => inflight.size,

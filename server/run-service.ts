@@ -30,9 +30,7 @@ export interface NewRun {
  */
 export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
   const threadId = r.threadId ?? randomUUID()
-  const exists = await rt.runs.getThread(threadId).then(() => true, () => false)
-  if (!exists && r.threadId && r.ifNotExists === 'reject') throw new AppError('NOT_FOUND', `unknown thread ${threadId}`)
-  await rt.runs.ensureThread(threadId, r.graph)
+  await rt.runs.ensureThread(threadId, r.graph, !(r.threadId && r.ifNotExists === 'reject'))
   const strategy = r.multitaskStrategy ?? 'reject'
   const inflight = await rt.runs.inflightRuns(threadId)
   const kwargs = { ...r.kwargs }

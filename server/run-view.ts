@@ -28,7 +28,8 @@ export async function runOutcome(rt: Runtime, run: RunRow | undefined, graph: st
     // a stateless run's thread is gone; the runner kept its final values
     return (JSON.parse(run.payload) as Record<string, unknown> | null) ?? {}
   }
-  const state = await rt.graph(graph).getState({ configurable: { thread_id: threadId } })
+  // the runner read this state when the run ended; a waiter right after needs no second read
+  const state = (run && rt.finalStates.take(run.run_id)) ?? await rt.graph(graph).getState({ configurable: { thread_id: threadId } })
   const values = (state.values ?? {}) as Record<string, unknown>
   const interrupts = state.tasks.flatMap((t) => t.interrupts)
   return interrupts.length > 0 ? { ...values, __interrupt__: interrupts } : values

@@ -95,6 +95,7 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown) {
     await rt.runs.deleteThreadRow(run.thread_id)
   } else {
     const state = await rt.graph(run.graph).getState({ configurable: { thread_id: run.thread_id } })
+    rt.finalStates.remember(run.run_id, state)
     const waiting = state.tasks.some((t) => t.interrupts.length > 0) || (s.status !== 'error' && state.next.length > 0)
     await rt.runs.setThreadStatus(run.thread_id, s.status === 'error' ? 'error' : waiting ? 'interrupted' : 'idle')
   }

@@ -6,6 +6,7 @@ import { openDb, type OpenedDb } from '../store/db.js'
 import { KyselySaver } from '../store/kysely-saver.js'
 import { createRunRepo, type RunRepo } from '../store/run-repo.js'
 import { RunEventBus } from './event-bus.js'
+import { RecentStates } from './recent-states.js'
 
 /** Everything a run needs, opened once per process: the store, the checkpointer, the model, the graphs. */
 export interface Runtime {
@@ -18,6 +19,8 @@ export interface Runtime {
   bus: RunEventBus
   /** Abort handles of the runs executing in this process, by run id. */
   controllers: Map<string, AbortController>
+  /** The thread state each run ended with, kept briefly for the `runs/wait` answering it. */
+  finalStates: RecentStates
   /** Wakes the run queue (set by whoever runs one in this process); `dueAt` (ISO) for a delayed run. */
   wake: (dueAt?: string) => void
   /** The compiled graph for a name, built once with this runtime's checkpointer. */
@@ -46,6 +49,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     registry,
     bus: new RunEventBus(),
     controllers: new Map(),
+    finalStates: new RecentStates(),
     wake: () => undefined,
     graph(name) {
       let g = compiled.get(name)

@@ -15,19 +15,27 @@ export function createRunRepo(db: Kysely<DB>) {
     return t === undefined ? db.selectFrom('threads') : db.selectFrom('threads').where('tenant', '=', t)
   }
   return {
-    async ensureThread(threadId: string, graph: string): Promise<ThreadRow> {
-      await db.insertInto('threads').values({ thread_id: threadId, tenant: writeTenant(), graph })
-        .onConflict((oc) => oc.column('thread_id').doNothing()).execute()
-      let t = await this.getThread(threadId)
+    /**
+     * The thread a run goes on, bound to `graph`: created when missing (unless `create` is false:
+     * NOT_FOUND), bound to the graph on its first run, CONFLICT when it belongs to another graph.
+     * One select for an existing thread, an insert for a new one.
+     */
+    async ensureThread(threadId: string, graph: string, create = true): Promise<void> {
+      const t = await threadsInScope().select(['graph']).where('thread_id', '=', threadId).executeTakeFirst()
+      if (!t) {
+        if (!create) throw new AppError('NOT_FOUND', `unknown thread ${threadId}`)
+        const r = await db.insertInto('threads').values({ thread_id: threadId, tenant: writeTenant(), graph })
+          .onConflict((oc) => oc.column('thread_id').doNothing()).executeTakeFirst()
+        // the id is taken by a thread this caller cannot see (another tenant's)
+        if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) throw new AppError('NOT_FOUND', `unknown thread ${threadId}`)
+        return
+      }
       if (t.graph === null) {
         // a thread created without a graph (e.g. over HTTP) is bound to the graph of its first run
         await db.updateTable('threads').set({ graph, updated_at: now() }).where('thread_id', '=', threadId).execute()
-        t = { ...t, graph }
-      }
-      if (t.graph !== graph) {
+      } else if (t.graph !== graph) {
         throw new AppError('CONFLICT', `thread ${threadId} belongs to graph "${t.graph}", not "${graph}"`)
       }
-      return t
     },
 
     getThread: (threadId: string): Promise<ThreadRow> =>
@@ -80,6 +88,10 @@ export function createRunRepo(db: Kysely<DB>) {
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('runs as x').select('x.run_id')
           .whereRef('x.thread_id', '=', 'runs.thread_id').where('x.status', '=', 'running'))))
         .returningAll().executeTakeFirst(),
+
+    async hasPending(): Promise<boolean> {
+      return (await db.selectFrom('runs').select('run_id').where('status', '=', 'pending').limit(1).executeTakeFirst()) !== undefined
+    },
 
     /** When the next delayed run becomes due, if any. */
     async nextDueAt(): Promise<string | null> {
