@@ -40,12 +40,14 @@ describe('switchyard run team (offline model)', () => {
     expect(r.stdout).toMatch(/✔ completed in .* · thread [0-9a-f-]{36}/)
   })
 
-  it('lists the threads it ran', async () => {
+  it('lists the threads it ran, with the database from --db or SWITCHYARD_DB', async () => {
     const r = await runCli(['threads', '--db', t.db, '--json'])
     expect(r.code).toBe(0)
     const rows = JSON.parse(r.stdout) as { graph: string; status: string }[]
     expect(rows.length).toBe(2)
     expect(rows.every((x) => x.graph === 'team' && x.status === 'idle')).toBe(true)
+    const viaEnv = await runCli(['threads', '--json'], { SWITCHYARD_DB: t.db })
+    expect(JSON.parse(viaEnv.stdout)).toEqual(rows)
   })
 
   it('draws the graph as mermaid and json', async () => {
