@@ -2,8 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultFakeScript, startFakeOpenAI, type FakeOpenAI, type FakeScript } from '../agents/fake-openai-server.js'
 import { resultOf, runCli, tempDb } from './cli-harness.js'
 
-/** Like the default fake, but a driver picks the FIRST open route, so every worker runs. */
+/**
+ * Like the default fake, but a driver picks the FIRST open route, so every worker runs, and the
+ * generator first thinks aloud in prose (streamed tokens) before it calls submit_handoff.
+ */
 const firstRoute: FakeScript = (body, i) => {
+  const system = JSON.stringify(body.messages[0]?.content ?? '')
+  if (system.includes('Generator') && !body.messages.some((m) => m.role === 'assistant')) {
+    return 'fake-llm is thinking about which specialist this task needs'
+  }
   const handoff = body.tools?.find((t) => t.function.name === 'submit_handoff')?.function.parameters as
     { properties?: { next?: { enum?: string[] } } } | undefined
   const first = handoff?.properties?.next?.enum?.[0]
@@ -35,6 +42,9 @@ describe('team and sdlc, unchanged, against an OpenAI-compatible endpoint (real 
     expect(out.research.sources.length).toBeGreaterThan(0)
     expect(out.research.sources[0]!.source).toMatch(/examples\/corpus/)
     expect(r.events.filter((e) => e.type === 'token').length).toBeGreaterThan(5)
+    const prose = r.events.filter((e) => e.type === 'token' && !e.tool_call && e.node === 'generator').map((e) => e.text).join('')
+    expect(prose).toBe('fake-llm is thinking about which specialist this task needs')
+    expect(r.events.filter((e) => e.type === 'token' && !e.tool_call && e.node === 'generator').length).toBeGreaterThan(3)
     expect(routing.requests.every((q) => q.stream === true && q.model === 'fake-model')).toBe(true)
     const searched = routing.requests.find((q) => q.messages.some((m) => m.role === 'tool'))
     expect(JSON.stringify(searched?.messages.at(-1)?.content)).toMatch(/\[1\] /)
