@@ -5,6 +5,7 @@ import type { RunKwargs } from './run-kwargs.js'
 import { createRun } from './run-service.js'
 import { executeRun, type Settled } from './runner.js'
 import type { Runtime } from './runtime.js'
+import { isProcessAlive } from './process-alive.js'
 
 /** What the CLI asks for. */
 export type LocalRunRequest =
@@ -14,11 +15,6 @@ export type LocalRunRequest =
   | { kind: 'replay'; threadId: string; checkpointId: string; pauseBefore?: string[] }
 
 export interface LocalRunResult { run_id: string; thread_id: string; graph: string; settled: Settled }
-
-const isAlive = (pid: number | null) => {
-  if (!pid) return false
-  try { process.kill(pid, 0); return true } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM' }
-}
 
 /** Checks the request against the thread's state before anything is written. */
 async function prepare(rt: Runtime, req: LocalRunRequest): Promise<{ graph: string; kwargs: Omit<RunKwargs, 'stream_mode'> }> {
@@ -50,7 +46,7 @@ async function prepare(rt: Runtime, req: LocalRunRequest): Promise<{ graph: stri
 /** Runs left `running` by a process that died: the thread may go on from its last checkpoint. */
 async function settleOrphans(rt: Runtime, threadId: string) {
   for (const r of await rt.runs.inflightRuns(threadId)) {
-    if (r.status === 'running' && r.pid !== process.pid && !isAlive(r.pid)) {
+    if (r.status === 'running' && r.pid !== process.pid && !isProcessAlive(r.pid)) {
       await rt.runs.finishRun(r.run_id, 'error', 'the process running it died; resume continues from the last checkpoint')
     }
   }

@@ -3,6 +3,7 @@ import { parseKwargs } from './run-kwargs.js'
 import { executeRun } from './runner.js'
 import type { Runtime } from './runtime.js'
 import { callWebhook, type WebhookOptions } from './webhook.js'
+import { isProcessAlive } from './process-alive.js'
 
 export interface RunQueueOptions {
   /** Runs executing at once in this process (default 10). */
@@ -18,12 +19,6 @@ export interface RunQueue {
   active(): number
   /** Stops claiming and waits for the runs in progress. */
   stop(): Promise<void>
-}
-
-const isAlive = (pid: number | null) => {
-  if (!pid) return false
-  if (pid === process.pid) return true
-  try { process.kill(pid, 0); return true } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM' }
 }
 
 /**
@@ -99,7 +94,7 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
     wake(dueAt)
   }
 
-  await rt.runs.requeueOrphans(isAlive)
+  await rt.runs.requeueOrphans(isProcessAlive)
   rt.wake = queued
   wake()
   return {

@@ -113,13 +113,6 @@ export function createRunRepo(db: Kysely<DB>) {
       return orphans
     },
 
-    /** Removes a thread with its runs and their events (its checkpoints are the checkpointer's). */
-    async deleteThread(threadId: string): Promise<void> {
-      await db.deleteFrom('run_events').where('run_id', 'in', (eb) => eb.selectFrom('runs').select('run_id').where('thread_id', '=', threadId)).execute()
-      await db.deleteFrom('runs').where('thread_id', '=', threadId).execute()
-      await db.deleteFrom('threads').where('thread_id', '=', threadId).execute()
-    },
-
     /** Removes only the thread row (a stateless run keeps its own record). */
     async deleteThreadRow(threadId: string): Promise<void> {
       await db.deleteFrom('threads').where('thread_id', '=', threadId).execute()
