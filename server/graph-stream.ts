@@ -13,6 +13,8 @@ export interface GraphStreamOptions {
   interruptBefore?: string[] | '*'
   interruptAfter?: string[] | '*'
   context?: unknown
+  /** Sees every root-namespace chunk of every library mode, requested or not (the runner's bookkeeping). */
+  observe?: (mode: string, chunk: unknown) => void
 }
 
 export interface ApiEvent { event: string; data: unknown }
@@ -24,7 +26,8 @@ function libraryModes(modes: ApiStreamMode[]): StreamMode[] {
     if (m === 'messages-tuple' || m === 'messages') lib.add('messages')
     else if (m !== 'events') lib.add(m)
   }
-  if (modes.includes('messages')) lib.add('values')
+  // the runner reads the final values and interrupts from the root `values` stream
+  lib.add('values')
   return [...lib]
 }
 
@@ -38,7 +41,7 @@ export async function* streamGraph(graph: AnyGraph, input: unknown, o: GraphStre
   const lib = libraryModes(o.modes)
   const common = {
     ...o.config,
-    streamMode: lib.length > 0 ? lib : (['values'] as StreamMode[]),
+    streamMode: lib,
     subgraphs: true,
     signal: o.signal,
     interruptBefore: o.interruptBefore,
@@ -62,7 +65,10 @@ export async function* streamGraph(graph: AnyGraph, input: unknown, o: GraphStre
     }
     return
   }
-  for await (const part of await g.stream(input, common)) yield* translate(part)
+  for await (const part of await g.stream(input, common)) {
+    if (part[0].length === 0) o.observe?.(part[1], part[2])
+    yield* translate(part)
+  }
 }
 
 interface MessageLike { id?: string; concat?(o: unknown): MessageLike }

@@ -28,9 +28,13 @@ export async function runOutcome(rt: Runtime, run: RunRow | undefined, graph: st
     // a stateless run's thread is gone; the runner kept its final values
     return (JSON.parse(run.payload) as Record<string, unknown> | null) ?? {}
   }
-  // the runner read this state when the run ended; a waiter right after needs no second read
-  const state = (run && rt.finalStates.take(run.run_id)) ?? await rt.graph(graph).getState({ configurable: { thread_id: threadId } })
+  // the runner knew this state when the run ended; a waiter right after needs no read
+  let state = run ? rt.finalStates.take(run.run_id) : undefined
+  if (!state) {
+    const s = await rt.graph(graph).getState({ configurable: { thread_id: threadId } })
+    state = { values: s.values as unknown, interrupts: s.tasks.flatMap((t) => t.interrupts) as unknown[] }
+  }
   const values = (state.values ?? {}) as Record<string, unknown>
-  const interrupts = state.tasks.flatMap((t) => t.interrupts)
+  const interrupts = state.interrupts
   return interrupts.length > 0 ? { ...values, __interrupt__: interrupts } : values
 }

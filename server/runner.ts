@@ -42,6 +42,14 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
   }
 
   let settled: Settled = { status: 'success' }
+  // the root `values` stream ends with the final values, then `{__interrupt__}` when the run stops at
+  // an interrupt (empty for interrupt_before/after): enough to settle without reading the checkpoint
+  const final: { values?: unknown; interrupts?: unknown[] } = {}
+  const observe = (mode: string, chunk: unknown) => {
+    if (mode !== 'values' || chunk === null || typeof chunk !== 'object') return
+    if ('__interrupt__' in chunk) final.interrupts = (chunk as { __interrupt__: unknown[] }).__interrupt__
+    else final.values = chunk
+  }
   try {
     const head = await headCheckpoint(rt, run.thread_id)
     let input: unknown = kw.command ? new Command(kw.command as ConstructorParameters<typeof Command>[0]) : (kw.input ?? null)
@@ -66,6 +74,7 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
       interruptBefore: kw.interrupt_before,
       interruptAfter: kw.interrupt_after,
       context: kw.context,
+      observe,
     })
     for await (const { event, data } of events) await emit(event, data)
   } catch (e) {
@@ -80,23 +89,28 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
     if (poll) clearInterval(poll)
     rt.controllers.delete(run.run_id)
   }
-  await settle(rt, run, settled, abort.signal.reason)
+  await settle(rt, run, settled, abort.signal.reason, settled.status === 'success' && final.values !== undefined ? final : undefined)
   return settled
 }
 
-async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown) {
+async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, seen?: { values?: unknown; interrupts?: unknown[] }) {
+  const ended = async () => {
+    if (seen) return { values: seen.values, interrupts: seen.interrupts ?? [], waiting: seen.interrupts !== undefined }
+    const state = await rt.graph(run.graph).getState({ configurable: { thread_id: run.thread_id } })
+    const interrupts = state.tasks.flatMap((t) => t.interrupts) as unknown[]
+    return { values: state.values as unknown, interrupts, waiting: interrupts.length > 0 || (s.status !== 'error' && state.next.length > 0) }
+  }
   if (reason === 'rollback') await rt.runs.deleteRun(run.run_id)
   else await rt.runs.finishRun(run.run_id, s.status, s.status === 'interrupted' ? 'cancelled' : s.error?.message ?? null)
   if (run.temporary) {
     // a stateless run's thread goes away; keep its final values for runs/wait
-    const state = await rt.graph(run.graph).getState({ configurable: { thread_id: run.thread_id } })
-    await rt.runs.setPayload(run.run_id, wireJson(state.values))
+    await rt.runs.setPayload(run.run_id, wireJson((await ended()).values))
     await rt.checkpointer.deleteThread(run.thread_id)
     await rt.runs.deleteThreadRow(run.thread_id)
   } else {
-    const state = await rt.graph(run.graph).getState({ configurable: { thread_id: run.thread_id } })
-    rt.finalStates.remember(run.run_id, state)
-    const waiting = state.tasks.some((t) => t.interrupts.length > 0) || (s.status !== 'error' && state.next.length > 0)
+    const end = await ended()
+    rt.finalStates.remember(run.run_id, { values: end.values, interrupts: end.interrupts })
+    const waiting = end.waiting
     await rt.runs.setThreadStatus(run.thread_id, s.status === 'error' ? 'error' : waiting ? 'interrupted' : 'idle')
   }
   rt.bus.end(run.run_id)
