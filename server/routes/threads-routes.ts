@@ -27,10 +27,14 @@ export function threadsRoutes(deps: AppDeps) {
       // the SDK's `graphId` arrives as metadata.graph_id: a registered graph binds the thread to it
       const graph = typeof metadata.graph_id === 'string' && rt.registry.names().includes(metadata.graph_id) ? metadata.graph_id : null
       const id = b.thread_id ?? v7()
-      const existed = (await repo.find(id)) !== undefined
-      await repo.create(id, { metadata, graph }, b.if_exists ?? 'raise')
-      if (!existed && b.supersteps?.length) await applySupersteps(rt, id, b.supersteps)
-      return sendJson(c, await view(id))
+      // a fresh random id cannot exist yet: no lookup before the insert
+      const existed = b.thread_id !== undefined && (await repo.find(id)) !== undefined
+      const row = await repo.create(id, { metadata, graph }, b.if_exists ?? 'raise')
+      if (!existed && b.supersteps?.length) {
+        await applySupersteps(rt, id, b.supersteps)
+        return sendJson(c, await view(id))
+      }
+      return sendJson(c, await threadView(rt, row))
     })
     .post('/threads/search', zValidator('json', ThreadSearch, invalidInput), async (c) => {
       const { select, limit, offset, sort_by, sort_order, ...filter } = c.req.valid('json')
