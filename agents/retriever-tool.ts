@@ -1,15 +1,9 @@
 import { tool } from '@langchain/core/tools'
 import { z } from 'zod'
+import type { RagHit } from '../rag/fts-retriever.js'
 
-/** One retrieved chunk. `id` is the chunk's id, `docId` its document's. */
-export interface DocHit {
-  id: number
-  docId: number
-  title: string
-  chunk: string
-  score: number
-  source: string
-}
+/** One retrieved chunk (the rag layer's hit). `id` is the chunk's id, `docId` its document's. */
+export type DocHit = RagHit
 
 /** The smallest search interface the agents need; rag/ retrievers satisfy it. */
 export interface DocSearch {
