@@ -75,8 +75,8 @@ export function renderDeep<T>(value: T, scope: Record<string, unknown>): T {
 }
 
 /**
- * The dotted paths of the variables a template expects from its scope, deduplicated, in order of
- * appearance: `{{ steps.build.outputs.stdout }}` → `steps.build.outputs.stdout`. Names the
+ * The dotted paths of the variables a template expects from its scope, deduplicated (in the order
+ * of liquidjs's analysis: appearance, with index expressions after their outer path): `{{ steps.build.outputs.stdout }}` → `steps.build.outputs.stdout`. Names the
  * template assigns itself (`assign`, `for`, `capture`) are left out (liquidjs's global analysis).
  * A path stops before its first computed or numeric segment (`inputs[env.KEY].x` → `inputs`,
  * plus `env.KEY` for the index), so every path is a chain of literal property names.
