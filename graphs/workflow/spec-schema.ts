@@ -61,7 +61,7 @@ export const WorkflowSpec = z.strictObject({
   steps: z.array(StepSpec).min(1).max(500),
 }).superRefine((w, ctx) => {
   // runs even when a step failed its own schema (`when`), so read the steps defensively
-  const steps: unknown = w.steps
+  const steps: unknown = typeof w === 'object' && w !== null ? w.steps : undefined
   if (!Array.isArray(steps)) return
   const first = new Map<string, number>()
   steps.forEach((s: unknown, i) => {

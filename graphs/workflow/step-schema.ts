@@ -18,7 +18,7 @@ const checkExpression = (s: string, ctx: z.core.$RefinementCtx<string>) => {
     parseExpression(s)
   } catch (e) {
     if (!isExpressionError(e)) throw e
-    ctx.addIssue({ code: 'custom', message: `invalid expression: ${e.message}` })
+    ctx.addIssue({ code: 'custom', message: `invalid expression: ${e.message}`, params: { column: e.column } })
   }
 }
 
