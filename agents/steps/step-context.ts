@@ -22,35 +22,47 @@ export interface StepExecutor<S extends z.ZodType = z.ZodType, O = unknown> {
   run(params: z.output<S>, ctx: StepContext): Promise<O>
 }
 
-const DURATION_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const
+// the same grammar as the workflow language's durations (graphs/workflow), which agents/ cannot import
+const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/
+const PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+/** setTimeout fires at once past 2^31 - 1 ms (~24.8 days), so longer timeouts are clamped to it. */
+const MAX_TIMER_MS = 2_147_483_647
 
-/** A duration as written in YAML: a number of seconds, or `"500ms"`, `"30s"`, `"5m"`, `"1h"`. */
+/** A duration as written in YAML: a number of seconds, or `"500ms"`, `"30s"`, `"5m"`, `"1h30m"`, `"1d"`. */
 export const Duration = z.union([
   z.number().positive().describe('seconds'),
-  z.string().regex(DURATION_RE, 'a duration such as 500ms, 30s, 5m or 1h'),
+  z.string().regex(DURATION_RE, 'a duration such as 500ms, 30s, 5m, 1h30m or 1d'),
 ])
 export type Duration = z.infer<typeof Duration>
 
 /**
- * Milliseconds of a {@link Duration}; throws `VALIDATION` on anything else.
+ * Milliseconds of a {@link Duration}; throws `VALIDATION` on anything else, and on zero.
  *
  * @example
  * durationMs(30) // 30_000
- * durationMs('5m') // 300_000
+ * durationMs('1m30s') // 90_000
  */
 export function durationMs(value: number | string): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.round(value * 1_000)
-  const m = typeof value === 'string' ? DURATION_RE.exec(value.trim()) : null
-  if (!m) throw new AppError('VALIDATION', `invalid duration: ${String(value)}`, { details: { value } })
-  return Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS])
+  let ms = Number.NaN
+  if (typeof value === 'number') ms = value * 1_000
+  else if (typeof value === 'string' && DURATION_RE.test(value.trim())) {
+    ms = 0
+    for (const [, n, unit] of value.trim().matchAll(PART_RE)) ms += Number(n) * UNIT_MS[unit as keyof typeof UNIT_MS]
+  }
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new AppError('VALIDATION', `invalid duration: ${String(value)} (use seconds or e.g. 500ms, 30s, 5m, 1h30m)`, {
+      details: { value },
+    })
+  }
+  return Math.round(ms)
 }
 
 /** The tighter of a step's own `with.timeout` and the compiler's step timeout, if any. */
 export function effectiveTimeoutMs(own: Duration | undefined, ctx: StepContext, fallbackMs?: number): number | undefined {
   const candidates = [own === undefined ? fallbackMs : durationMs(own), ctx.timeoutMs]
     .filter((t): t is number => t !== undefined && t > 0)
-  return candidates.length ? Math.min(...candidates) : undefined
+  return candidates.length ? Math.min(...candidates, MAX_TIMER_MS) : undefined
 }
 
 /** The `CANCELLED` error every executor throws when `ctx.signal` aborts. */

@@ -48,11 +48,12 @@ describe('step registry', () => {
 
 describe('durationMs', () => {
   it('reads seconds and unit strings', () => {
-    expect([30, 0.5, '500ms', '30s', '1.5s', '5m', '1h'].map(durationMs)).toEqual([30_000, 500, 500, 30_000, 1_500, 300_000, 3_600_000])
+    expect([30, 0.5, '500ms', '30s', '1.5s', '5m', '1h', '1h30m', '1m0.5s', ' 1d ']
+      .map(durationMs)).toEqual([30_000, 500, 500, 30_000, 1_500, 300_000, 3_600_000, 5_400_000, 60_500, 86_400_000])
   })
 
   it('rejects anything else with VALIDATION', () => {
-    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '', '5', '5 m', '1d', 'soon']) {
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '', '0s', '5', '5 m', '1w', 'soon', '1h 30m']) {
       expect(() => durationMs(bad), String(bad)).toThrow(expect.objectContaining({ code: 'VALIDATION' }))
     }
   })
@@ -63,5 +64,6 @@ describe('durationMs', () => {
     expect(effectiveTimeoutMs(1, { ...ctx, timeoutMs: 60_000 })).toBe(1_000)
     expect(effectiveTimeoutMs(undefined, ctx)).toBeUndefined()
     expect(effectiveTimeoutMs(undefined, ctx, 10_000)).toBe(10_000)
+    expect(effectiveTimeoutMs('30d', ctx)).toBe(2 ** 31 - 1) // setTimeout's ceiling, not an instant timeout
   })
 })
