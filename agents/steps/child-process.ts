@@ -103,7 +103,10 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
         details: { command: spec.command, errno: code },
       }))
     })
-    child.once('exit', () => stop())
+    child.once('exit', () => {
+      clearTimeout(timer) // the program finished in time; leftovers are stopped, not a timeout
+      stop()
+    })
     child.once('close', (code, signal) => {
       killGroup('SIGKILL')
       cleanup()
