@@ -44,6 +44,10 @@ function toFindings(issue: Issue, source: YamlSource): Finding[] {
     return flat.flatMap((i) => (i.code === 'invalid_union' && i.errors.length === 0
       ? [finding(i.path, i.message)] : toFindings(i, source)))
   }
+  if (issue.code === 'invalid_key') {
+    const why = issue.issues.map((i) => i.message).join('; ')
+    return [finding(issue.path, `invalid key '${String(issue.path.at(-1))}': ${why}`, true)]
+  }
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((k) => finding([...issue.path, k], `unknown key '${k}'`, true))
   }
