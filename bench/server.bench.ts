@@ -48,7 +48,7 @@ async function measure(start: () => Promise<ServerProcess>, plan: { runs: number
     const out: ServerResult[] = []
     for (const c of CASES) {
       const latency = await sequential(client, c, plan)
-      say(`${srv.name} ${c.graph}: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms (${latency.runs} runs, ${latency.errors} errors${latency.firstError ? `: ${latency.firstError}` : ''})`)
+      say(`${srv.name} ${c.graph}: runs.wait p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, create + wait p50 ${(latency.withCreate ?? Number.NaN).toFixed(2)} ms (${latency.runs} runs, ${latency.errors} errors${latency.firstError ? `: ${latency.firstError}` : ''})`)
       const throughput = []
       for (const clients of LEVELS) {
         const t = await concurrent(client, c, { clients, seconds: plan.seconds })
@@ -78,7 +78,7 @@ for (const [i, c] of CASES.entries()) {
 }
 
 console.log(renderReport(results, [
-  `Each run: \`threads.create\` + \`runs.wait\` with the SDK client (@langchain/langgraph-sdk 1.15.0) in this process; a new thread per run; the server runs alone while measured.`,
+  `Each run: \`threads.create\` + \`runs.wait\` with the SDK client (@langchain/langgraph-sdk 1.15.0) in this process, a new thread per run; latency is the \`runs.wait\` call (p50/p99) and both calls together (p50); throughput counts whole runs (both calls); the server runs alone while measured.`,
   `Switchyard: child process, SQLite file (WAL), 50 run workers; ${OURS.runs} sequential runs after ${OURS.warmup} warm-up, then ${OURS.seconds} s per concurrency level.`,
   `Official \`langgraphjs dev\` (@langchain/langgraph-api 2.0.0, in-memory, 10 workers): runs.wait takes ~0.5 s there, so only ${OFFICIAL.runs} sequential runs after ${OFFICIAL.warmup} warm-up (its p99 is close to the max), then ${OFFICIAL.seconds} s per concurrency level.`,
   `In-process: \`graph.invoke\` on the runtime's KyselySaver (SQLite file, durability sync), ${INPROC.runs} runs sequential, ${INPROC.runs} runs with ${INPROC.clients} in flight.`,

@@ -1,25 +1,40 @@
 import { EventEmitter } from 'node:events'
+import type { RunRow } from '../store/run-schema.js'
 
 /** One event of a run's log: `seq` counts from 0 per run; `data` is already JSON. */
 export interface StoredEvent { seq: number; event: string; data: string }
 
+/** How many ended runs the bus remembers, so a waiter that arrives just after the end needs no read. */
+const ENDED_KEPT = 1_000
+
 /**
  * The live tail of every run's event log inside this process. Events are appended to the store
  * before they are published here, so a reader that replays the log and then follows the bus sees
- * every event exactly once. `null` marks the end of a run.
+ * every event exactly once. `null` marks the end of a run; the run's final row, when the runner
+ * has it, comes with it and stays readable for a while through `ended`.
  */
 export class RunEventBus {
   readonly #em = new EventEmitter().setMaxListeners(0)
+  readonly #ended = new Map<string, RunRow | null>()
 
   publish(runId: string, ev: StoredEvent): void {
     this.#em.emit(runId, ev)
   }
 
-  end(runId: string): void {
-    this.#em.emit(runId, null)
+  /** Ends a run; `final` is its row as stored after the end (undefined when it is gone, e.g. rolled back). */
+  end(runId: string, final?: RunRow): void {
+    this.#ended.delete(runId)
+    this.#ended.set(runId, final ?? null)
+    if (this.#ended.size > ENDED_KEPT) this.#ended.delete(this.#ended.keys().next().value as string)
+    this.#em.emit(runId, null, final)
   }
 
-  subscribe(runId: string, fn: (ev: StoredEvent | null) => void): () => void {
+  /** The final row of a run that ended here recently; null when it ended without one; undefined when unknown. */
+  ended(runId: string): RunRow | null | undefined {
+    return this.#ended.get(runId)
+  }
+
+  subscribe(runId: string, fn: (ev: StoredEvent | null, final?: RunRow) => void): () => void {
     this.#em.on(runId, fn)
     return () => void this.#em.off(runId, fn)
   }

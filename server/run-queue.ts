@@ -39,6 +39,8 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
   // (`fresh`), at start-up and when a timer fires (`unknown`), or when a run finishes while runs
   // that were not claimable (queued behind a running one on their thread) are still pending.
   let fresh = 0
+  // ids of runs queued here and not yet claimed, oldest first: claimed by id, a cheaper UPDATE
+  const freshIds: string[] = []
   let unknown = true
   let stuck = false
 
@@ -49,9 +51,11 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
       do {
         again = false
         while (!stopped && inflight.size < concurrency && (fresh > 0 || unknown || stuck)) {
-          const run = await rt.runs.claimNext(process.pid)
+          const id = freshIds.shift()
+          const run = (id !== undefined ? await rt.runs.claimRun(id, process.pid) : undefined) ?? await rt.runs.claimNext(process.pid)
           if (!run) {
             fresh = 0
+            freshIds.length = 0
             unknown = false
             stuck = await rt.runs.hasPending()
             break
@@ -89,8 +93,11 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
     if (dueAt) timerDirty = true
     if (!stopped) void drain().catch(() => undefined)
   }
-  const queued = (dueAt?: string) => {
-    if (!dueAt) fresh++
+  const queued = (dueAt?: string, runId?: string) => {
+    if (!dueAt) {
+      fresh++
+      if (runId !== undefined) freshIds.push(runId)
+    }
     wake(dueAt)
   }
 

@@ -57,7 +57,7 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
     available_at: r.afterSeconds ? new Date(Date.now() + r.afterSeconds * 1000).toISOString() : null,
     temporary: r.temporary ? 1 : 0,
   })
-  rt.wake(run.available_at ?? undefined)
+  rt.wake(run.available_at ?? undefined, run.run_id)
   return run
 }
 
@@ -69,8 +69,8 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
 export async function cancelRun(rt: Runtime, run: RunRow, action: CancelAction = 'interrupt'): Promise<void> {
   if (run.status === 'pending') {
     if (action === 'rollback') await rt.runs.deleteRun(run.run_id)
-    else await rt.runs.finishRun(run.run_id, 'interrupted', 'cancelled')
-    rt.bus.end(run.run_id)
+    const final = action === 'rollback' ? undefined : await rt.runs.finishRun(run.run_id, 'interrupted', 'cancelled')
+    rt.bus.end(run.run_id, final)
     return
   }
   if (run.status !== 'running') return
@@ -79,22 +79,32 @@ export async function cancelRun(rt: Runtime, run: RunRow, action: CancelAction =
   else await rt.runs.requestCancel(run.thread_id)
 }
 
-/** Resolves when the run has ended (any final status), following the bus, with the store as the source of truth. */
-export async function waitForRun(rt: Runtime, runId: string, signal?: AbortSignal): Promise<RunRow | undefined> {
+/**
+ * Resolves when the run has ended (any final status), following the bus, with the store as the source
+ * of truth. The final row comes with the bus's end signal when this process ran the run; `known` is a
+ * row the caller has just read or created (e.g. a run it just queued), which spares the first read.
+ */
+export async function waitForRun(rt: Runtime, runId: string, signal?: AbortSignal, known?: RunRow): Promise<RunRow | undefined> {
   const done = (r: RunRow | undefined) => !r || (r.status !== 'pending' && r.status !== 'running')
+  const ended = rt.bus.ended(runId)
+  if (ended !== undefined && done(ended ?? undefined)) return ended ?? rt.runs.getRun(runId).catch(() => undefined)
   return new Promise((resolve, reject) => {
     let finished = false
-    const check = () => {
-      rt.runs.getRun(runId).catch(() => undefined).then((r) => {
-        if (!finished && done(r)) { finished = true; cleanup(); resolve(r) }
-      }, reject)
+    const settle = (r: RunRow | undefined) => {
+      if (!finished && done(r)) { finished = true; cleanup(); resolve(r) }
     }
-    const off = rt.bus.subscribe(runId, (ev) => { if (ev === null) check() })
+    const check = () => { rt.runs.getRun(runId).catch(() => undefined).then(settle, reject) }
+    const off = rt.bus.subscribe(runId, (ev, final) => {
+      if (ev !== null) return
+      if (final) settle(final)
+      else check()
+    })
     // a run executed by another process publishes nothing here: look at the store now and then
     const timer = setInterval(check, 1000)
     const onAbort = () => { finished = true; cleanup(); resolve(undefined) }
     signal?.addEventListener('abort', onAbort, { once: true })
     function cleanup() { off(); clearInterval(timer); signal?.removeEventListener('abort', onAbort) }
+    if (known?.run_id === runId && !done(known)) return
     check()
   })
 }

@@ -14,9 +14,6 @@ export interface ExecuteOptions {
 
 export interface Settled { status: RunStatus; error?: { code: string; message: string } }
 
-const headCheckpoint = async (rt: Runtime, threadId: string) =>
-  (await rt.checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '' } }))?.config.configurable?.checkpoint_id as string | undefined
-
 /**
  * The one path of every run (claimed from the queue, status running): stream the graph with a durable
  * checkpoint per step, append each event to the run's log, then publish it, and settle the status.
@@ -51,11 +48,11 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
     else final.values = chunk
   }
   try {
-    const head = await headCheckpoint(rt, run.thread_id)
     let input: unknown = kw.command ? new Command(kw.command as ConstructorParameters<typeof Command>[0]) : (kw.input ?? null)
-    // crashed mid-run (a later attempt, and the thread moved on since the run started): go on from the last checkpoint
-    const continuing = run.attempt > 1 && head !== undefined && head !== run.start_checkpoint_id
-    if (run.attempt <= 1) await rt.runs.setStartCheckpoint(run.run_id, head ?? null)
+    // crashed mid-run (a later attempt, and the thread moved on since the run started): go on from the last
+    // checkpoint (the first claim recorded the head it started from)
+    const head = run.attempt > 1 ? await rt.runs.headCheckpointId(run.thread_id) : undefined
+    const continuing = head !== undefined && head !== run.start_checkpoint_id
     if (continuing) input = null
     await rt.runs.setThreadStatus(run.thread_id, 'busy')
     await emit('metadata', { run_id: run.run_id, attempt: run.attempt })
@@ -100,11 +97,14 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, see
     const interrupts = state.tasks.flatMap((t) => t.interrupts) as unknown[]
     return { values: state.values as unknown, interrupts, waiting: interrupts.length > 0 || (s.status !== 'error' && state.next.length > 0) }
   }
+  let final: RunRow | undefined
   if (reason === 'rollback') await rt.runs.deleteRun(run.run_id)
-  else await rt.runs.finishRun(run.run_id, s.status, s.status === 'interrupted' ? 'cancelled' : s.error?.message ?? null)
+  else final = await rt.runs.finishRun(run.run_id, s.status, s.status === 'interrupted' ? 'cancelled' : s.error?.message ?? null)
   if (run.temporary) {
     // a stateless run's thread goes away; keep its final values for runs/wait
-    await rt.runs.setPayload(run.run_id, wireJson((await ended()).values))
+    const payload = wireJson((await ended()).values)
+    await rt.runs.setPayload(run.run_id, payload)
+    if (final) final = { ...final, payload }
     await rt.checkpointer.deleteThread(run.thread_id)
     await rt.runs.deleteThreadRow(run.thread_id)
   } else {
@@ -113,5 +113,5 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, see
     const waiting = end.waiting
     await rt.runs.setThreadStatus(run.thread_id, s.status === 'error' ? 'error' : waiting ? 'interrupted' : 'idle')
   }
-  rt.bus.end(run.run_id)
+  rt.bus.end(run.run_id, final)
 }

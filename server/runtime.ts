@@ -21,8 +21,8 @@ export interface Runtime {
   controllers: Map<string, AbortController>
   /** The thread state each run ended with, kept briefly for the `runs/wait` answering it. */
   finalStates: RecentStates
-  /** Wakes the run queue (set by whoever runs one in this process); `dueAt` (ISO) for a delayed run. */
-  wake: (dueAt?: string) => void
+  /** Wakes the run queue (set by whoever runs one in this process): `dueAt` (ISO) for a delayed run, `runId` of a run just queued. */
+  wake: (dueAt?: string, runId?: string) => void
   /** The compiled graph for a name, built once with this runtime's checkpointer. */
   graph(name: string): AnyGraph
   close(): Promise<void>

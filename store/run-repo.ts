@@ -8,6 +8,20 @@ import { currentTenant, writeTenant } from './tenant-scope.js'
 
 const now = () => new Date().toISOString()
 
+/**
+ * What claiming a run sets: running in this process, one more attempt, and on the first attempt the
+ * thread's head checkpoint as the run's start (where a rollback returns to and how a retried run
+ * tells whether it got anywhere), in the same statement.
+ */
+const claimed = (pid: number) => ({
+  status: 'running' as const,
+  pid,
+  attempt: sql<number>`attempt + 1`,
+  start_checkpoint_id: sql<string | null>`case when attempt = 0 then (select c.checkpoint_id from checkpoints c
+    where c.thread_id = runs.thread_id and c.checkpoint_ns = '' order by c.checkpoint_id desc limit 1)
+    else start_checkpoint_id end`,
+})
+
 /** Threads, runs (the queue) and the per-run event log. Takes a db or a transaction, never opens one. */
 export function createRunRepo(db: Kysely<DB>) {
   const threadsInScope = () => {
@@ -54,12 +68,15 @@ export function createRunRepo(db: Kysely<DB>) {
       return db.insertInto('runs').values({ ...run, status: 'pending', error: null, pid: null }).returningAll().executeTakeFirstOrThrow()
     },
 
-    async finishRun(runId: string, status: RunStatus, error: string | null = null): Promise<void> {
-      await db.updateTable('runs').set({ status, error, updated_at: now() }).where('run_id', '=', runId).execute()
-    },
+    /** Settles a run; returns its row as stored (undefined when it is gone). */
+    finishRun: (runId: string, status: RunStatus, error: string | null = null): Promise<RunRow | undefined> =>
+      db.updateTable('runs').set({ status, error, updated_at: now() }).where('run_id', '=', runId).returningAll().executeTakeFirst(),
 
-    async setStartCheckpoint(runId: string, checkpointId: string | null): Promise<void> {
-      await db.updateTable('runs').set({ start_checkpoint_id: checkpointId }).where('run_id', '=', runId).execute()
+    /** The id of the thread's latest root checkpoint, read without loading it. */
+    async headCheckpointId(threadId: string): Promise<string | undefined> {
+      const r = await db.selectFrom('checkpoints').select('checkpoint_id').where('thread_id', '=', threadId)
+        .where('checkpoint_ns', '=', '').orderBy('checkpoint_id', 'desc').limit(1).executeTakeFirst()
+      return r?.checkpoint_id
     },
 
     /**
@@ -69,7 +86,7 @@ export function createRunRepo(db: Kysely<DB>) {
     async claimNext(pid: number): Promise<RunRow | undefined> {
       const t = now()
       return db.updateTable('runs')
-        .set({ status: 'running', pid, attempt: sql<number>`attempt + 1`, updated_at: t })
+        .set({ ...claimed(pid), updated_at: t })
         .where('status', '=', 'pending')
         .where('run_id', '=', (eb) => eb.selectFrom('runs as r').select('r.run_id')
           .where('r.status', '=', 'pending')
@@ -83,7 +100,7 @@ export function createRunRepo(db: Kysely<DB>) {
     /** Claims one given pending run, if its thread is free (the CLI runs exactly its own run). */
     claimRun: (runId: string, pid: number): Promise<RunRow | undefined> =>
       db.updateTable('runs')
-        .set({ status: 'running', pid, attempt: sql<number>`attempt + 1`, updated_at: now() })
+        .set({ ...claimed(pid), updated_at: now() })
         .where('run_id', '=', runId).where('status', '=', 'pending')
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('runs as x').select('x.run_id')
           .whereRef('x.thread_id', '=', 'runs.thread_id').where('x.status', '=', 'running'))))

@@ -1,6 +1,7 @@
 import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { AppError } from '../../store/app-error.js'
+import type { RunRow } from '../../store/run-schema.js'
 import type { AppDeps } from '../app-deps.js'
 import { getAssistant } from '../graph-assistants.js'
 import { invalidInput } from '../http-errors.js'
@@ -57,9 +58,9 @@ async function threadRun(deps: AppDeps, threadId: string, runId: string) {
   return run
 }
 
-async function awaitOutcome(deps: AppDeps, runId: string, graph: string, threadId: string, signal?: AbortSignal) {
-  const run = await waitForRun(deps.rt, runId, signal)
-  return runOutcome(deps.rt, run, graph, threadId)
+async function awaitOutcome(deps: AppDeps, known: RunRow, signal?: AbortSignal) {
+  const run = await waitForRun(deps.rt, known.run_id, signal, known)
+  return runOutcome(deps.rt, run, known.graph, known.thread_id)
 }
 
 /** Runs: background, streamed (SSE), waited; stateless; join, rejoin with Last-Event-ID, cancel. */
@@ -80,7 +81,7 @@ export function runsRoutes(deps: AppDeps): Hono {
     .post('/threads/:thread_id/runs/wait', json(RunCreate), async (c) => {
       const run = await queue(deps, c.req.param('thread_id'), c.req.valid('json'))
       c.header('Content-Location', `/threads/${run.thread_id}/runs/${run.run_id}`)
-      return sendJson(c, await awaitOutcome(deps, run.run_id, run.graph, run.thread_id, c.req.raw.signal))
+      return sendJson(c, await awaitOutcome(deps, run, c.req.raw.signal))
     })
     .get('/threads/:thread_id/runs', query(ListRunsQuery), async (c) => {
       const threadId = c.req.param('thread_id')
@@ -96,7 +97,7 @@ export function runsRoutes(deps: AppDeps): Hono {
     })
     .get('/threads/:thread_id/runs/:run_id/join', async (c) => {
       const run = await threadRun(deps, c.req.param('thread_id'), c.req.param('run_id'))
-      return sendJson(c, await awaitOutcome(deps, run.run_id, run.graph, run.thread_id, c.req.raw.signal))
+      return sendJson(c, await awaitOutcome(deps, run, c.req.raw.signal))
     })
     .get('/threads/:thread_id/runs/:run_id/stream', async (c) => {
       const run = await threadRun(deps, c.req.param('thread_id'), c.req.param('run_id'))
@@ -118,7 +119,7 @@ export function runsRoutes(deps: AppDeps): Hono {
     })
     .post('/runs/wait', json(RunCreate), async (c) => {
       const run = await queue(deps, undefined, c.req.valid('json'))
-      return sendJson(c, await awaitOutcome(deps, run.run_id, run.graph, run.thread_id, c.req.raw.signal))
+      return sendJson(c, await awaitOutcome(deps, run, c.req.raw.signal))
     })
     .post('/runs/batch', json(RunBatch), async (c) => {
       const runs = []
