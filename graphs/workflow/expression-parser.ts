@@ -31,20 +31,20 @@ class Parser {
 
   parse(): Expr {
     const e = this.or()
-    const t = this.peek()
-    if (t.kind !== 'eof') this.fail(`unexpected '${t.text}'`, t)
-    return e
+    return this.peek().kind === 'eof' ? e : this.fail(`unexpected '${this.peek().text}'`, this.peek())
   }
   private peek(ahead = 0): Token { return this.toks[Math.min(this.#i + ahead, this.toks.length - 1)] as Token }
-  private next(): Token { return this.toks[this.#i++] as Token }
+  private next(): Token { return this.toks[Math.min(this.#i++, this.toks.length - 1)] as Token }
   private fail(msg: string, t: Token): never { throw new ExpressionError(msg, t.col, this.src) }
   private is(text: string, ahead = 0): boolean {
-    const t = this.peek(ahead)
-    return (t.kind === 'op' || t.kind === 'ident') && t.text === text
+    return this.peek(ahead).text === text && (this.peek(ahead).kind === 'op' || this.peek(ahead).kind === 'ident')
   }
-  private expect(text: string): Token {
+  private expect(...texts: string[]): Token {
     const t = this.next()
-    if (t.kind !== 'op' || t.text !== text) this.fail(`expected '${text}' but found ${t.kind === 'eof' ? 'end of expression' : `'${t.text}'`}`, t)
+    if (t.kind !== 'op' || !texts.includes(t.text)) {
+      const found = t.kind === 'eof' ? 'end of expression' : `'${t.text}'`
+      this.fail(`expected ${texts.map((x) => `'${x}'`).join(' or ')} but found ${found}`, t)
+    }
     return t
   }
   private nested<T>(t: Token, f: () => T): T {
@@ -121,8 +121,8 @@ class Parser {
       this.next()
       const args = this.nested(t, () => this.list(')'))
       if (args.length < fn.min || args.length > fn.max) {
-        const want = fn.min === fn.max ? `${fn.min}` : `${fn.min} to ${fn.max}`
-        this.fail(`${t.text}() takes ${want} argument${fn.max === 1 ? '' : 's'}, got ${args.length}`, t)
+        const want = fn.min === fn.max ? `${fn.min} argument${fn.max === 1 ? '' : 's'}` : `${fn.min} to ${fn.max} arguments`
+        this.fail(`${t.text}() takes ${want}, got ${args.length}`, t)
       }
       return { kind: 'call', name: t.text, args, col: t.col }
     }
@@ -138,11 +138,7 @@ class Parser {
     const items: Expr[] = []
     while (!this.is(close)) {
       items.push(this.or())
-      if (this.is(close)) break
-      const t = this.next()
-      if (t.kind !== 'op' || t.text !== ',') {
-        this.fail(`expected ',' or '${close}' but found ${t.kind === 'eof' ? 'end of expression' : `'${t.text}'`}`, t)
-      }
+      if (!this.is(close)) this.expect(',', close)
     }
     this.next()
     return items

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml'
 import { dotted, LOAD_RULES, type Finding, type Severity } from './finding.js'
 import { WorkflowSpec } from './spec-schema.js'
@@ -106,14 +106,17 @@ export type LoadResult =
   | { readonly ok: true; readonly spec: WorkflowSpec; readonly source: YamlSource; readonly warnings: readonly Finding[] }
   | { readonly ok: false; readonly findings: readonly Finding[] }
 
+const tooLarge = (file: string): LoadResult => ({
+  ok: false,
+  findings: [{ rule: LOAD_RULES.yaml, severity: 'error', message: `file larger than ${MAX_WORKFLOW_BYTES} bytes`, file, line: 1, col: 1, path: '' }],
+})
+
 /**
  * Parses and checks a workflow's YAML text: the spec, or every YAML and schema finding with its
  * `file:line:col`. Never throws for a bad file.
  */
 export function loadWorkflowText(text: string, file: string): LoadResult {
-  if (Buffer.byteLength(text) > MAX_WORKFLOW_BYTES) {
-    return { ok: false, findings: [{ rule: LOAD_RULES.yaml, severity: 'error', message: `file larger than ${MAX_WORKFLOW_BYTES} bytes`, file, line: 1, col: 1, path: '' }] }
-  }
+  if (Buffer.byteLength(text) > MAX_WORKFLOW_BYTES) return tooLarge(file)
   const source = parseYamlSource(text, file)
   const errors = source.findings.filter((f) => f.severity === 'error')
   if (errors.length > 0) return { ok: false, findings: source.findings }
@@ -129,6 +132,9 @@ export function loadWorkflowText(text: string, file: string): LoadResult {
 export async function loadWorkflowFile(path: string): Promise<LoadResult> {
   let text: string
   try {
+    // a stray huge file is refused before it is read, not after
+    const { size } = await stat(path)
+    if (size > MAX_WORKFLOW_BYTES) return tooLarge(path)
     text = await readFile(path, 'utf8')
   } catch (e) {
     const message = `cannot read workflow: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`

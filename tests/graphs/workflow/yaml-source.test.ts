@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  formatFinding, loadWorkflowFile, loadWorkflowText, parseYamlSource, type Finding,
+  formatFinding, loadWorkflowFile, loadWorkflowText, MAX_WORKFLOW_BYTES, parseYamlSource, type Finding,
 } from '../../../graphs/workflow/yaml-source.js'
 
 const WF = `# a workflow
@@ -101,6 +101,12 @@ describe('loadWorkflowText', () => {
     expect(f).toBe("12:40 schema steps.1.if: invalid expression: '=' is not an operator; compare with '==' (column 31)")
   })
 
+  it('keeps __proto__ an ordinary (unknown) key', () => {
+    expect(failing('name: x\nsteps: [{ id: a, type: shell }]\n__proto__: { polluted: 1 }\n'))
+      .toStrictEqual(["3:1 schema __proto__: unknown key '__proto__'"])
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
   it('reports an empty file as one finding', () => {
     expect(failing('# nothing\n')).toStrictEqual(['1:1 schema : empty workflow: expected a mapping with name and steps'])
   })
@@ -119,6 +125,12 @@ describe('loadWorkflowFile', () => {
     expect(bad.ok ? [] : bad.findings.map(formatFinding)).toStrictEqual([
       `${join(dir, 'bad.yaml')}:4:11: error schema: Invalid option: expected one of "agent"|"shell"|"assert"|"template"|"webhook"|"human"|"workflow" (steps.0.type)`,
     ])
+  })
+
+  it('refuses a file past the size limit without parsing it', async () => {
+    writeFileSync(join(dir, 'huge.yaml'), `name: x\n#${'x'.repeat(MAX_WORKFLOW_BYTES)}\n`)
+    const r = await loadWorkflowFile(join(dir, 'huge.yaml'))
+    expect(r.ok ? [] : r.findings.map(at)).toStrictEqual([`1:1 yaml : file larger than ${MAX_WORKFLOW_BYTES} bytes`])
   })
 
   it('turns an unreadable file into an io finding', async () => {
