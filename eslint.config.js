@@ -16,7 +16,7 @@ const layerRules = () =>
   }))
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.switchyard/**', 'bench/peer/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.switchyard/**', 'bench/peer/**', 'coverage/**', 'scratch/**', 'examples/ts-sample/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
