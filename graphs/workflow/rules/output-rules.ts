@@ -1,0 +1,69 @@
+import type { Finding } from '../finding.js'
+import type { StepSpec } from '../spec-schema.js'
+import { ancestorsOf, type Rule } from '../validate-context.js'
+
+/** The outputs of the step executors whose results are fixed (`agent`, `human`, `workflow` vary, so are not checked). */
+export const EXECUTOR_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
+  shell: ['exit_code', 'stdout', 'stderr', 'truncated', 'duration_ms', 'timed_out'],
+  template: ['path', 'bytes'],
+  webhook: ['status', 'headers', 'body'],
+  assert: ['passed'],
+}
+
+/**
+ * The output names a step produces: its declared `outputs`, else its executor's; undefined when
+ * unknown (an agent, human or workflow step without declared outputs, or a `for_each` step, whose
+ * outputs are the aggregate of its items).
+ */
+export function producedOutputs(s: StepSpec): readonly string[] | undefined {
+  if (s.for_each !== undefined) return undefined
+  if (s.outputs !== undefined) return Object.keys(s.outputs)
+  return EXECUTOR_OUTPUTS[s.type]
+}
+
+/** Per step, the steps that run before it: what it needs, and the steps that route to it (on_error, on_timeout, next). */
+function predecessors(ctx: Parameters<Rule>[0]): number[][] {
+  const pred = ctx.needs.map((n) => [...n])
+  ctx.spec.steps.forEach((s, i) => {
+    const targets = [s.on_error, s.on_timeout, ...(typeof s.next === 'string' ? [s.next] : (s.next ?? []).map((r) => r.goto))]
+    for (const t of targets) {
+      const j = t === undefined ? undefined : ctx.stepIndex.get(t)
+      if (j !== undefined) pred[j]?.push(i)
+    }
+  })
+  return pred
+}
+
+/**
+ * `output-not-produced`: a read of `steps.X.outputs.Y` where X's outputs are known and Y is not
+ * among them; and a read of `steps.X` by a step X does not run before (X is neither among the
+ * reader's transitive needs nor routes to it). The workflow's own `outputs` may read any step.
+ */
+export const outputNotProduced: Rule = (ctx) => {
+  const pred = predecessors(ctx)
+  const before = new Map<number, Set<number>>()
+  const out: Finding[] = []
+  for (const site of ctx.sites) {
+    if (site.scope !== 'workflow') continue
+    for (const r of site.refs) {
+      const [id, section, name] = r.keys
+      const x = typeof id === 'string' && r.root === 'steps' ? ctx.stepIndex.get(id) : undefined
+      const step = x === undefined ? undefined : ctx.spec.steps[x]
+      if (x === undefined || step === undefined) continue
+      const col = r.col === undefined ? {} : { col: r.col }
+      const produced = producedOutputs(step)
+      if (section === 'outputs' && typeof name === 'string' && produced !== undefined && !produced.includes(name)) {
+        const has = produced.length === 0 ? 'none' : produced.join(', ')
+        out.push(ctx.finding('output-not-produced', site.path, `step '${id}' has no output '${name}' (its outputs: ${has})`, col))
+      }
+      if (site.step === undefined || site.step === x) continue
+      let ancestors = before.get(site.step)
+      if (ancestors === undefined) before.set(site.step, ancestors = ancestorsOf(pred, site.step))
+      if (ancestors.has(x)) continue
+      const reader = ctx.spec.steps[site.step]?.id ?? ''
+      out.push(ctx.finding('output-not-produced', site.path,
+        `step '${reader}' reads step '${id}', which does not run before it: add '${id}' to its needs`, col))
+    }
+  }
+  return out
+}
