@@ -1,9 +1,9 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { AppError } from '../store/app-error.js'
 import type { AppDeps, RouteFactory } from './app-deps.js'
 import { apiKeyAuth } from './auth.js'
+import { bodySizeLimit } from './body-size-limit.js'
 import { ensureGraphAssistants } from './graph-assistants.js'
 import { errorHandler, routeNotFound } from './http-errors.js'
 import { assistantsRoutes } from './routes/assistants-routes.js'
@@ -37,9 +37,8 @@ export function createApp(deps: AppDeps): Hono {
     app.use('*', cors({ origin, exposeHeaders: ['X-Pagination-Next', 'X-Pagination-Total', 'Content-Location', 'Location'] }))
   }
   const maxSize = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-  app.use('*', bodyLimit({
-    maxSize,
-    onError: () => { throw new AppError('TOO_LARGE', `request body larger than ${maxSize} bytes`, { details: { max_bytes: maxSize } }) },
+  app.use('*', bodySizeLimit(maxSize, () => {
+    throw new AppError('TOO_LARGE', `request body larger than ${maxSize} bytes`, { details: { max_bytes: maxSize } })
   }))
   if (deps.apiKeys) app.use('*', apiKeyAuth(deps.apiKeys, deps.rt.store.db))
   app.use('*', async function awaitReady(_c, next) {
