@@ -7,6 +7,7 @@ import { ragMigration } from './migrations/003-rag.js'
 import { serverMigration } from './migrations/004-server.js'
 import { runQueueMigration } from './migrations/005-run-queue.js'
 import { tenantsMigration } from './migrations/006-tenants.js'
+import { stepCacheMigration } from './migrations/007-step-cache.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '004-server': serverMigration,
   '005-run-queue': runQueueMigration,
   '006-tenants': tenantsMigration,
+  '007-step-cache': stepCacheMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
