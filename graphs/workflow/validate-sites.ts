@@ -66,9 +66,11 @@ function templateSite(text: string, base: Omit<Site, 'text' | 'kind' | 'refs'>):
     })
     return { ...base, text, kind: 'template', refs }
   } catch (e) {
-    const message = (e as Error).message
-    const m = /line:1, col:(\d+)/.exec(message)
-    return { ...base, text, kind: 'template', refs: [], error: { message, ...(m ? { col: Number(m[1]) } : {}) } }
+    const raw = (e as Error).message
+    const m = /, line:(\d+), col:(\d+)/.exec(raw)
+    const message = raw.replace(/, line:\d+, col:\d+/, '')
+    // liquidjs counts from the template's start; only its first line maps onto the file as written
+    return { ...base, text, kind: 'template', refs: [], error: { message, ...(m?.[1] === '1' ? { col: Number(m[2]) } : {}) } }
   }
 }
 

@@ -37,12 +37,15 @@ function predecessors(ctx: Parameters<Rule>[0]): number[][] {
 /**
  * `output-not-produced`: a read of `steps.X.outputs.Y` where X's outputs are known and Y is not
  * among them; and a read of `steps.X` by a step X does not run before (X is neither among the
- * reader's transitive needs nor routes to it). The workflow's own `outputs` may read any step.
+ * reader's transitive needs nor routes to it; reported once per reader and step). The workflow's
+ * own `outputs` may read any step.
  */
 export const outputNotProduced: Rule = (ctx) => {
   const pred = predecessors(ctx)
   const before = new Map<number, Set<number>>()
   const out: Finding[] = []
+  // one finding per reader and step read out of order, at the first read
+  const unordered = new Set<string>()
   for (const site of ctx.sites) {
     if (site.scope !== 'workflow') continue
     for (const r of site.refs) {
@@ -59,7 +62,8 @@ export const outputNotProduced: Rule = (ctx) => {
       if (site.step === undefined || site.step === x) continue
       let ancestors = before.get(site.step)
       if (ancestors === undefined) before.set(site.step, ancestors = ancestorsOf(pred, site.step))
-      if (ancestors.has(x)) continue
+      if (ancestors.has(x) || unordered.has(`${site.step}:${x}`)) continue
+      unordered.add(`${site.step}:${x}`)
       const reader = ctx.spec.steps[site.step]?.id ?? ''
       out.push(ctx.finding('output-not-produced', site.path,
         `step '${reader}' reads step '${id}', which does not run before it: add '${id}' to its needs`, col))
