@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { formatFinding, type Finding } from '../../../graphs/workflow/finding.js'
-import { hasErrors, validateWorkflowFile, validateWorkflowText, VALIDATION_RULES } from '../../../graphs/workflow/validate.js'
+import type { Finding } from '../../../graphs/workflow/finding.js'
+import { hasErrors, validateWorkflowFile, VALIDATION_RULES } from '../../../graphs/workflow/validate.js'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures')
 type Row = [rule: string, severity: string, line: number, col: number, path: string]
