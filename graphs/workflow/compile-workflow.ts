@@ -16,7 +16,7 @@ import { humanKind } from './step-node-human.js'
 import { childWorkflowPath, workflowKind } from './step-node-workflow.js'
 import { stepNode, type NodeEnv, type StepKind } from './step-node.js'
 import { OUTPUTS_NODE, WorkflowState, type WorkflowStateT } from './workflow-state.js'
-import { loadWorkflowText, type YamlSource } from './yaml-source.js'
+import { formatFinding, loadWorkflowText, type YamlSource } from './yaml-source.js'
 
 export interface CompileOptions {
   /** The workflow's file: names it in errors, anchors `workspace` and workflow-step paths. */
@@ -47,7 +47,7 @@ export function loadWorkflowSync(file: string): WorkflowSpec {
     throw new AppError('VALIDATION', `cannot read workflow ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { cause, details: { file } })
   }
   const r = loadWorkflowText(text, file)
-  if (!r.ok) throw new AppError('VALIDATION', `invalid workflow ${file}`, { details: { file, findings: r.findings } })
+  if (!r.ok) throw new AppError('VALIDATION', `invalid workflow ${file}: ${r.findings.map(formatFinding).join('; ')}`, { details: { file, findings: r.findings } })
   return r.spec
 }
 
