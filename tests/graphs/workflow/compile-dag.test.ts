@@ -42,7 +42,7 @@ steps:
     expect(out.steps.c).toMatchObject({ status: 'skipped', skip_reason: 'if', attempts: 0 })
     expect(out.outputs).toEqual({ joined: 'b saw hello world + c skipped', c_status: 'skipped' })
     const drawn = (await g.getGraphAsync()).toJSON()
-    expect(drawn.nodes.map((n) => n.id).sort()).toEqual(['__end__', '__outputs__', '__start__', 'a', 'b', 'c', 'd'])
+    expect(drawn.nodes.map((n: { id: string }) => n.id).sort()).toEqual(['__end__', '__outputs__', '__start__', 'a', 'b', 'c', 'd'])
   })
 
   it('passes a hostile input to a shell argv as one literal argument, never to a shell', async () => {
