@@ -1,9 +1,8 @@
 import type { Severity } from './finding.js'
 
 /**
- * Every rule of `switchyard validate`: its stable id, its default severity and one line on what it
- * reports. A finding may carry a lower severity than its rule's default (an `env.X` that is not
- * declared in `env` is a warning of `undefined-variable`, since the process environment may supply it).
+ * Every rule of `switchyard validate`: its stable id, its severity and one line on what it reports
+ * (`yaml`, `schema` and `io` come from the loader).
  */
 export const VALIDATION_RULES = {
   'yaml': { severity: 'error', description: 'The file is not well-formed YAML.' },

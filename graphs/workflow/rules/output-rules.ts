@@ -2,23 +2,24 @@ import type { Finding } from '../finding.js'
 import type { StepSpec } from '../spec-schema.js'
 import { ancestorsOf, type Rule } from '../validate-context.js'
 
-/** The outputs of the step executors whose results are fixed (`agent`, `human`, `workflow` vary, so are not checked). */
+/** The outputs of the step types whose results are fixed (an agent's depend on its handoff, a workflow's on the child). */
 export const EXECUTOR_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
   shell: ['exit_code', 'stdout', 'stderr', 'truncated', 'duration_ms', 'timed_out'],
   template: ['path', 'bytes'],
   webhook: ['status', 'headers', 'body'],
   assert: ['passed'],
+  human: ['action', 'value', 'reason'],
 }
 
 /**
- * The output names a step produces: its declared `outputs`, else its executor's; undefined when
- * unknown (an agent, human or workflow step without declared outputs, or a `for_each` step, whose
- * outputs are the aggregate of its items).
+ * The output names a step produces, as the compiler builds them: a `for_each` step's `results`
+ * (one entry per item); else its executor's outputs plus its declared `outputs`; undefined when
+ * unknown (agent and workflow steps).
  */
 export function producedOutputs(s: StepSpec): readonly string[] | undefined {
-  if (s.for_each !== undefined) return undefined
-  if (s.outputs !== undefined) return Object.keys(s.outputs)
-  return EXECUTOR_OUTPUTS[s.type]
+  if (s.for_each !== undefined) return ['results']
+  const fixed = EXECUTOR_OUTPUTS[s.type]
+  return fixed === undefined ? undefined : [...fixed, ...Object.keys(s.outputs ?? {})]
 }
 
 /** Per step, the steps that run before it: what it needs, and the steps that route to it (on_error, on_timeout, next). */

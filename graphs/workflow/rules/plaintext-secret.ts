@@ -35,14 +35,15 @@ function* strings(v: unknown, path: YamlPath): Generator<[YamlPath, string]> {
 /**
  * `plaintext-secret`: a string shaped like a credential anywhere in the file, and a literal value
  * under a key named like one (`password`, `api_key`, `GITHUB_TOKEN`, `Authorization`, also an
- * input's `default`). A template (`{{ env.API_KEY }}`) or `$API_KEY` is a reference, not a secret.
+ * input's `default`). A template (`{{ env.API_KEY }}`, `{{ inputs.token }}`) or `$API_KEY` is a
+ * reference, not a secret.
  */
 export const plaintextSecret: Rule = (ctx) => {
   const out: Finding[] = []
   for (const [path, text] of strings(ctx.spec, [])) {
     const hit = SECRET_PATTERNS.map((p) => ({ p, m: p.re.exec(text) })).find((x) => x.m !== null)
     if (hit?.m) {
-      out.push(ctx.finding('plaintext-secret', path, `${hit.p.what} is written in the file: read it from the environment ({{ env.NAME }})`, { col: hit.m.index + 1 }))
+      out.push(ctx.finding('plaintext-secret', path, `${hit.p.what} is written in the file: pass it in at run time (an input, or a shell step's env allowlist)`, { col: hit.m.index + 1 }))
       continue
     }
     const key = path.at(-1)
@@ -50,7 +51,7 @@ export const plaintextSecret: Rule = (ctx) => {
     const named = inputDefault ? path[1] : key
     if (!isSecretKey(named)) continue
     if (isExpressionPath(path) || text.trim() === '' || isTemplate(text) || ENV_REFERENCE.test(text.trim())) continue
-    out.push(ctx.finding('plaintext-secret', path, `'${named}' holds a literal value: read it from the environment ({{ env.NAME }})`))
+    out.push(ctx.finding('plaintext-secret', path, `'${named}' holds a literal value: pass it in at run time (an input, or a shell step's env allowlist)`))
   }
   return out
 }

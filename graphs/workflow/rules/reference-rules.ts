@@ -2,8 +2,14 @@ import type { Finding } from '../finding.js'
 import type { Ref, Site } from '../validate-sites.js'
 import type { Rule, RuleContext } from '../validate-context.js'
 
-/** Names an expression or a `with` template may start from (`context` is seed 004's `context.key` form). */
-export const ROOTS: ReadonlySet<string> = new Set(['inputs', 'env', 'steps', 'item', 'index', 'result', 'context'])
+/**
+ * Names an expression or a step's template may start from, as the compiler's scope has them:
+ * `context` is seed 004's flat view, `item`/`index` come from `for_each`, `iteration`/`previous`
+ * from `loop`, `result` from the executor (in `outputs` and `until`).
+ */
+export const ROOTS: ReadonlySet<string> = new Set(['inputs', 'env', 'steps', 'context', 'item', 'index', 'iteration', 'previous', 'result'])
+/** The workflow's `env` values are rendered over the inputs alone. */
+const ENV_ROOTS: ReadonlySet<string> = new Set(['inputs'])
 
 const dottedRef = (r: Ref) => [r.root, ...r.keys].join('.')
 const at = (r: Ref) => (r.col === undefined ? {} : { col: r.col })
@@ -33,15 +39,16 @@ export const unknownStepRef: Rule = (ctx) => {
 
 function undefinedInWorkflowScope(ctx: RuleContext, site: Site, r: Ref): Finding | undefined {
   const key = r.keys[0]
-  if (!ROOTS.has(r.root)) {
-    return ctx.finding('undefined-variable', site.path, `'${r.root}' is not defined: names start from ${[...ROOTS].join(', ')}`, at(r))
+  const roots = site.path[0] === 'env' ? ENV_ROOTS : ROOTS
+  if (!roots.has(r.root)) {
+    return ctx.finding('undefined-variable', site.path, `'${r.root}' is not defined here: names start from ${[...roots].join(', ')}`, at(r))
   }
   if (r.root === 'inputs' && key !== undefined && !Object.hasOwn(ctx.spec.inputs ?? {}, key)) {
     return ctx.finding('undefined-variable', site.path, `input '${key}' is not declared in inputs`, at(r))
   }
   if (r.root === 'env' && key !== undefined && !Object.hasOwn(ctx.spec.env ?? {}, key)) {
     return ctx.finding('undefined-variable', site.path,
-      `env '${key}' is not declared in env; it must come from the process environment`, { ...at(r), severity: 'warning' })
+      `env '${key}' is not declared in env (templates see the workflow's env, never the process environment)`, at(r))
   }
   return undefined
 }

@@ -50,16 +50,31 @@ describe('validateWorkflowText', () => {
 `, 'inputs: { url: {}, n: {}, m: {}, t: {} }\n'))).toStrictEqual(['6:70 error undefined-variable steps.0.with.template'])
   })
 
+  it('reads names as the compiler scopes them: env over inputs alone, loop and for_each names in steps', () => {
+    expect(found(wf(`  - id: a
+    type: shell
+    for_each: [x, y]
+    with: { run: [echo, "{{ item }} {{ index }} {{ env.MODE }}"] }
+`, 'env: { MODE: "{{ inputs.mode }}" }\ninputs: { mode: {} }\n'))).toStrictEqual([])
+    expect(found(wf(`  - id: a
+    type: shell
+    loop: { until: "iteration > 2 or previous == result", max_iterations: 3 }
+    with: { run: [echo, "{{ env.MODE }}"] }
+`, 'env: { MODE: "{{ inputs.mode }}", BAD: "{{ steps.a.outputs.stdout }}" }\ninputs: { mode: {} }\n'))).toStrictEqual([
+      '2:44 error undefined-variable env.BAD',
+    ])
+  })
+
   it('keeps a template where a list is wanted an invalid-with error', () => {
     expect(found(wf('  - { id: a, type: shell, with: { run: "{{ inputs.cmd }}" } }\n', 'inputs: { cmd: {} }\n')))
       .toStrictEqual(['4:40 error invalid-with steps.0.with.run'])
   })
 
-  it('accepts secrets read from the environment', () => {
+  it('accepts secrets passed in at run time', () => {
     expect(found(wf(`  - id: call
     type: webhook
     with: { url: "https://x.test", headers: { Authorization: "Bearer {{ env.TOKEN }}", api_key: $API_KEY } }
-`, 'env: { TOKEN: "{{ env.TOKEN }}" }\n'))).toStrictEqual([])
+`, 'inputs: { token: {} }\nenv: { TOKEN: "{{ inputs.token }}" }\n'))).toStrictEqual([])
   })
 })
 

@@ -27,14 +27,14 @@ const CORPUS: Record<string, Row[]> = {
     ['unreachable', 'warning', 20, 9, 'steps.3.if'],
   ],
   'output-not-produced.yaml': [
-    ['output-not-produced', 'error', 14, 9, 'steps.2.if'],
-    ['output-not-produced', 'error', 16, 23, 'steps.2.with.run.1'],
-    ['output-not-produced', 'error', 16, 62, 'steps.2.with.run.2'],
+    ['output-not-produced', 'error', 16, 9, 'steps.2.if'],
+    ['output-not-produced', 'error', 18, 23, 'steps.2.with.run.1'],
+    ['output-not-produced', 'error', 18, 62, 'steps.2.with.run.2'],
   ],
   'undefined-variable.yaml': [
     ['undefined-variable', 'error', 10, 32, 'steps.0.with.run.2'],
     ['undefined-variable', 'error', 14, 9, 'steps.1.if'],
-    ['undefined-variable', 'warning', 16, 36, 'steps.1.with.run.1'],
+    ['undefined-variable', 'error', 16, 36, 'steps.1.with.run.1'],
   ],
   'invalid-with.yaml': [
     ['invalid-with', 'error', 8, 12, 'steps.0.with.run'],
@@ -53,9 +53,9 @@ const CORPUS: Record<string, Row[]> = {
   ],
   'plaintext-secret.yaml': [
     ['plaintext-secret', 'error', 3, 39, 'inputs.api_token.default'],
-    ['plaintext-secret', 'error', 5, 19, 'env.OPENAI_API_KEY'],
-    ['plaintext-secret', 'error', 14, 24, 'steps.0.with.headers.Authorization'],
-    ['plaintext-secret', 'error', 15, 18, 'steps.0.with.headers.X-Slack'],
+    ['plaintext-secret', 'error', 6, 19, 'env.OPENAI_API_KEY'],
+    ['plaintext-secret', 'error', 15, 24, 'steps.0.with.headers.Authorization'],
+    ['plaintext-secret', 'error', 16, 18, 'steps.0.with.headers.X-Slack'],
   ],
   'parallel-hint.yaml': [
     ['parallel-hint', 'info', 10, 12, 'steps.1.needs'],
@@ -85,7 +85,7 @@ describe('validateWorkflowFile on the corpus of bad workflows', () => {
     expect(await at('output-not-produced.yaml')).toStrictEqual([
       "step 'build' has no output 'exitcode' (its outputs: exit_code, stdout, stderr, truncated, duration_ms, timed_out)",
       "step 'report' reads step 'analyse', which does not run before it: add 'analyse' to its needs",
-      "step 'analyse' has no output 'score' (its outputs: summary)",
+      "step 'analyse' has no output 'score' (its outputs: exit_code, stdout, stderr, truncated, duration_ms, timed_out, summary)",
     ])
     expect(await at('invalid-expression.yaml')).toStrictEqual(["invalid expression: '=' is not an operator; compare with '==' (column 22)"])
     expect(await at('invalid-template.yaml')).toStrictEqual(['invalid template: output "{{ inputs.x " not closed'])
@@ -94,10 +94,10 @@ describe('validateWorkflowFile on the corpus of bad workflows', () => {
 })
 
 describe('validateWorkflowFile on good workflows', () => {
-  it('finds no errors in the valid fixtures, and no findings but an undeclared env name', async () => {
+  it('finds nothing in the valid fixtures', async () => {
     const all = await Promise.all(readdirSync(join(FIXTURES, 'valid')).sort().map(async (n) => [n, await validateWorkflowFile(join(FIXTURES, 'valid', n))] as const))
     expect(all.map(([n]) => n)).toStrictEqual(['ci-pipeline.yaml', 'review-loop.yaml'])
     expect(all.some(([, fs]) => hasErrors(fs))).toBe(false)
-    expect(all.flatMap(([, fs]) => rows(fs))).toStrictEqual([['undefined-variable', 'warning', 77, 35, 'steps.7.with.headers.Authorization']])
+    expect(all.flatMap(([, fs]) => rows(fs))).toStrictEqual([])
   })
 })
