@@ -13,6 +13,7 @@ import type { StepSpec, WorkflowSpec } from './spec-schema.js'
 import { agentKind } from './step-node-agent.js'
 import { executorKind } from './step-node-executor.js'
 import { humanKind } from './step-node-human.js'
+import { checkMocks, type StepMock } from './step-node-mock.js'
 import { childWorkflowPath, workflowKind } from './step-node-workflow.js'
 import { stepNode, type NodeEnv, type StepKind } from './step-node.js'
 import { OUTPUTS_NODE, WorkflowState, type WorkflowStateT } from './workflow-state.js'
@@ -36,6 +37,13 @@ export interface CompileOptions {
   callers?: readonly string[]
   /** Compile without a checkpointer: the graph runs inside a workflow step of another workflow. */
   subgraph?: boolean
+  /**
+   * Steps to mock, by id (workflow tests): a mocked step passes its gates as usual (`needs`, `if`,
+   * routing), then records `succeeded` with the given outputs, or `failed` with a mocked
+   * `{ error: { code, message } }`, without running its executor, retries, cache or interrupt
+   * (see `mockRecord`). A mocked workflow step does not load its child. Not passed to child workflows.
+   */
+  mocks?: Readonly<Record<string, StepMock>>
 }
 
 /** Reads and parses a workflow file, throwing its findings as a `VALIDATION` error. */
@@ -51,17 +59,24 @@ export function loadWorkflowSync(file: string): WorkflowSpec {
   return r.spec
 }
 
+/** Stands in for a mocked workflow step's child, which is never loaded: the node records the mock instead. */
+const MOCKED_CHILD: StepKind = {
+  prepare: () => ({}),
+  run: () => Promise.reject(new AppError('INTERNAL', 'a mocked step ran its executor')),
+}
+
 function kindOf(step: StepSpec, i: number, o: CompileOptions, workspace: string): StepKind {
   const fail = (message: string, key: string) => compileError(o.file, [{ message, path: ['steps', i, key] }], o.source)
   if (step.cache !== undefined && step.type === 'human') throw fail('a human step cannot be cached', 'cache')
   if (isExecutorStepType(step.type)) return executorKind(step, step.type, workspace)
   if (step.type === 'agent') return agentKind(step, o.deps)
   if (step.type === 'human') return humanKind(step)
+  if (o.mocks && Object.hasOwn(o.mocks, step.id)) return MOCKED_CHILD
   const file = childWorkflowPath(o.file, step)
   const chain = [...(o.callers ?? []), resolve(o.file)]
   if (chain.includes(file)) throw fail(`workflow files call each other in a cycle: ${[...chain, file].join(' → ')}`, 'with')
   const spec = (o.loadWorkflow ?? loadWorkflowSync)(file)
-  const graph = compileWorkflow(spec, { ...o, file, source: undefined, workspace: spec.workspace === undefined ? workspace : undefined, callers: chain, subgraph: true })
+  const graph = compileWorkflow(spec, { ...o, file, source: undefined, workspace: spec.workspace === undefined ? workspace : undefined, callers: chain, subgraph: true, mocks: undefined })
   return workflowKind(step, { spec, graph, file })
 }
 
@@ -80,8 +95,9 @@ function kindOf(step: StepSpec, i: number, o: CompileOptions, workspace: string)
  */
 export function compileWorkflow(spec: WorkflowSpec, o: CompileOptions): AnyGraph {
   const plan = planWorkflow(spec, o.file, o.source)
+  if (o.mocks) checkMocks(new Set(plan.steps.keys()), o.mocks, o.file)
   const workspace = o.workspace ?? resolve(dirname(resolve(o.file)), spec.workspace ?? '.')
-  const env: NodeEnv = { spec, plan, now: o.now ?? Date.now, ...(o.db ? { cache: createStepCacheRepo(o.db) } : {}) }
+  const env: NodeEnv = { spec, plan, now: o.now ?? Date.now, ...(o.mocks ? { mocks: o.mocks } : {}), ...(o.db ? { cache: createStepCacheRepo(o.db) } : {}) }
   // the builder's node-name type grows with each addNode; steps come from data, so use the wide type
   let g = new StateGraph(WorkflowState) as unknown as StateGraph<typeof WorkflowState.spec, WorkflowStateT, Partial<WorkflowStateT>, string>
   spec.steps.forEach((step, i) => { g = g.addNode(step.id, stepNode(step, kindOf(step, i, o, workspace), env)) })

@@ -4,6 +4,7 @@ import type { WorkflowPlan } from './compile-plan.js'
 import { baseScope, holdsIn, toStepError, type Scope } from './compile-scope.js'
 import { needsOf, type StepSpec, type WorkflowSpec } from './spec-schema.js'
 import { runStepBody } from './step-node-body.js'
+import { mockRecord, type StepMock } from './step-node-mock.js'
 import { mustPropagate } from './step-node-retry.js'
 import type { SkipReason, StepRecord, WorkflowStateT, WorkflowUpdate } from './workflow-state.js'
 
@@ -25,6 +26,8 @@ export interface NodeEnv {
   readonly plan: WorkflowPlan
   readonly cache?: StepCacheRepo
   readonly now: () => number
+  /** Mocked steps by id (compile option `mocks`). */
+  readonly mocks?: Readonly<Record<string, StepMock>>
 }
 
 /** Whether a need's record stops its dependents: an unhandled-by-`continue_on_error` failure, or a skip caused by one. */
@@ -44,7 +47,7 @@ const skipped = (reason: SkipReason): StepRecord => ({ status: 'skipped', output
 /**
  * The node of one step. In order: skipped `upstream` when an explicit need blocks; an error
  * handler none of whose sources routed here is skipped `not_routed`; a false `if` is skipped `if`;
- * otherwise the body runs (cache, `for_each`, `loop`, retries, timeout) and the step is recorded
+ * otherwise a mocked step records its mock; otherwise the body runs (cache, `for_each`, `loop`, retries, timeout) and the step is recorded
  * `succeeded` or `failed`. A step failure never throws: interrupts and a cancelled run do.
  */
 export function stepNode(step: StepSpec, kind: StepKind, env: NodeEnv) {
@@ -62,6 +65,8 @@ export function stepNode(step: StepSpec, kind: StepKind, env: NodeEnv) {
     } catch (e) {
       return done({ status: 'failed', outputs: {}, attempts: 0, error: toStepError(e) })
     }
+    const mock = env.mocks?.[step.id]
+    if (mock !== undefined) return done(mockRecord(step.id, mock))
     try {
       return done(await runStepBody(step, kind, env, { scope, config }))
     } catch (e) {
