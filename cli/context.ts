@@ -1,20 +1,35 @@
 import { existsSync } from 'node:fs'
+import { loadGraphs, type LoadedGraphs } from '../graphs/graph-loader.js'
+import { formatFinding } from '../graphs/workflow/finding.js'
 import { openRuntime, type Runtime } from '../server/runtime.js'
 import { DEFAULT_DB_PATH } from '../store/db.js'
 import { AppError } from '../store/app-error.js'
 
-export interface GlobalOpts { db?: string }
+export interface GlobalOpts { db?: string; workflows?: string }
 
 export const dbPathOf = (o: GlobalOpts) => o.db ?? process.env.SWITCHYARD_DB ?? DEFAULT_DB_PATH
+
+/**
+ * The graphs a command can run: built-ins, a langgraph.json's (serve --config) and the YAML workflows of
+ * `--workflows` / SWITCHYARD_WORKFLOWS (default `workflows/` when it exists). Skipped workflow files are
+ * reported on stderr, one finding per line; the rest load.
+ */
+export async function graphsOf(o: GlobalOpts, configPath?: string): Promise<LoadedGraphs> {
+  const loaded = await loadGraphs({ configPath, workflowsDir: o.workflows ?? process.env.SWITCHYARD_WORKFLOWS })
+  for (const f of loaded.failures) {
+    process.stderr.write(`switchyard: skipped workflow ${f.file}\n${f.findings.map((x) => `  ${formatFinding(x)}\n`).join('')}`)
+  }
+  return loaded
+}
 
 /**
  * Opens the runtime for one command and closes it after. Commands that read an existing thread pass
  * `mustExist`, so a mistyped --db reports the thread as unknown instead of creating an empty database.
  */
-export async function withRuntime<T>(o: GlobalOpts, fn: (rt: Runtime) => Promise<T>, mustExist = false): Promise<T> {
+export async function withRuntime<T>(o: GlobalOpts, fn: (rt: Runtime) => Promise<T>, mustExist = false, graphs?: LoadedGraphs): Promise<T> {
   const dbPath = dbPathOf(o)
   if (mustExist && dbPath !== ':memory:' && !existsSync(dbPath)) throw new AppError('NOT_FOUND', `no database at ${dbPath} (use --db or SWITCHYARD_DB)`)
-  const rt = await openRuntime({ dbPath })
+  const rt = await openRuntime({ dbPath, registry: graphs ?? await graphsOf(o) })
   try {
     return await fn(rt)
   } finally {

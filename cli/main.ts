@@ -12,6 +12,7 @@ export function buildProgram(out: Out, err: (s: string) => void, setCode: (n: nu
   const program = new Command('switchyard')
     .description('Durable multi-agent workflows on LangGraph.js')
     .option('--db <path>', 'SQLite database file (env SWITCHYARD_DB; default .switchyard/switchyard.db)')
+    .option('--workflows <dir>', 'folder of YAML workflows to load (env SWITCHYARD_WORKFLOWS; default workflows/ if it exists)')
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: err, outputError: (s) => err(`switchyard: ${s.replace(/^error: /, '').trim()}\n`) })

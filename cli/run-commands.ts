@@ -1,9 +1,9 @@
 import type { Command } from 'commander'
-import { GraphRegistry } from '../graphs/registry.js'
+import type { LoadedGraphs } from '../graphs/graph-loader.js'
 import { runLocally, type LocalRunRequest } from '../server/local-run.js'
 import type { Runtime } from '../server/runtime.js'
 import { createCliMapper, type RunOutcome, type RunResult } from './cli-events.js'
-import { withRuntime, type GlobalOpts } from './context.js'
+import { graphsOf, withRuntime, type GlobalOpts } from './context.js'
 import { parseJsonFlag, UsageError } from './exit-codes.js'
 import { createRenderer, exitCodeOf, type Out } from './render.js'
 
@@ -38,21 +38,33 @@ async function readStdin(): Promise<string> {
 
 const list = (v: string, prev: string[] = []) => prev.concat(v.split(',').map((s) => s.trim()).filter(Boolean))
 
+interface WorkflowEnd { status?: string; error?: { code: string; message: string } | null }
+
+/** The end state of a YAML workflow (its `status` and `error` channels), undefined for other graphs. */
+function workflowEnd(rt: Runtime, graph: string, values: unknown): WorkflowEnd | undefined {
+  const def = rt.registry.get(graph) as { spec?: unknown }
+  return def.spec !== undefined && values !== null && typeof values === 'object' ? values as WorkflowEnd : undefined
+}
+
 /** The result line: the run's settled status read together with the thread's state. */
 async function resultOf(rt: Runtime, r: Awaited<ReturnType<typeof runLocally>>): Promise<RunResult> {
   const state = await rt.graph(r.graph).getState({ configurable: { thread_id: r.thread_id } })
   const interrupts = state.tasks.flatMap((t) => t.interrupts.map((i) => ({ id: i.id ?? '', node: t.name, value: i.value })))
-  const status: RunOutcome = r.settled.status === 'error' ? 'error' : r.settled.status === 'interrupted' ? 'cancelled'
+  let status: RunOutcome = r.settled.status === 'error' ? 'error' : r.settled.status === 'interrupted' ? 'cancelled'
     : interrupts.length > 0 ? 'interrupted' : state.next.length > 0 ? 'paused' : 'success'
+  // a YAML workflow ends as a graph either way; its own `status` says whether a step failed unhandled
+  const wf = workflowEnd(rt, r.graph, state.values)
+  if (status === 'success' && wf?.status === 'failed') status = 'error'
+  const error = r.settled.error ?? (status === 'error' && wf?.error ? { code: wf.error.code, message: wf.error.message } : undefined)
   return {
     type: 'result', status, run_id: r.run_id, thread_id: r.thread_id, graph: r.graph,
     checkpoint_id: (state.config.configurable?.checkpoint_id as string | undefined) ?? null,
     next: [...state.next], output: state.values, interrupts,
-    ...(r.settled.error ? { error: r.settled.error } : {}),
+    ...(error ? { error } : {}),
   }
 }
 
-async function runAndRender(g: GlobalOpts, req: LocalRunRequest, json: boolean, out: Out): Promise<number> {
+async function runAndRender(g: GlobalOpts, req: LocalRunRequest, json: boolean, out: Out, graphs?: LoadedGraphs): Promise<number> {
   return withRuntime(g, async (rt) => {
     const ac = new AbortController()
     const onSig = () => ac.abort()
@@ -70,7 +82,7 @@ async function runAndRender(g: GlobalOpts, req: LocalRunRequest, json: boolean, 
     } finally {
       process.off('SIGINT', onSig)
     }
-  }, req.kind !== 'input')
+  }, req.kind !== 'input', graphs)
 }
 
 export function registerRunCommands(program: Command, out: Out, setCode: (n: number) => void) {
@@ -85,8 +97,11 @@ export function registerRunCommands(program: Command, out: Out, setCode: (n: num
       const text = o.input ?? (process.stdin.isTTY ? undefined : await readStdin())
       if (text === undefined || !text.trim()) throw new UsageError('run needs --input TEXT|JSON (or the input on stdin)')
       // unknown graph or bad input: fail before opening (or creating) the database
-      const input = new GraphRegistry().get(graph).parseInput(parseInput(text))
-      setCode(await runAndRender(globals(cmd), { kind: 'input', graph, threadId: o.thread, input, pauseBefore: o.pauseBefore }, !!o.json, out))
+      const graphs = await graphsOf(globals(cmd))
+      const input = parseInput(text)
+      // checked here, before the database is opened; the run parses it again when it is queued
+      graphs.registry.get(graph).parseInput(input)
+      setCode(await runAndRender(globals(cmd), { kind: 'input', graph, threadId: o.thread, input, pauseBefore: o.pauseBefore }, !!o.json, out, graphs))
     })
 
   program.command('resume <thread>').description('answer an interrupt, or continue a paused, cancelled or crashed run')

@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { registryWithConfig } from '../graphs/langgraph-config.js'
 import { startRunQueue } from '../server/run-queue.js'
 import { protocolRoutes } from '../server/routes/protocol-routes.js'
 import { runsRoutes } from '../server/routes/runs-routes.js'
@@ -7,7 +6,7 @@ import { workflowsRoutes } from '../server/routes/workflows-routes.js'
 import { parseApiKeys } from '../server/auth.js'
 import { startServer } from '../server/serve.js'
 import { AppError } from '../store/app-error.js'
-import { dbPathOf, type GlobalOpts } from './context.js'
+import { dbPathOf, graphsOf, type GlobalOpts } from './context.js'
 import { UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
 
@@ -37,11 +36,12 @@ export function registerServeCommand(program: Command, out: Out) {
       const port = portOf(o.port)
       const concurrency = Number(o.concurrency)
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw new UsageError(`--concurrency must be an integer from 1 to 1000, got "${o.concurrency}"`)
-      const registry = await registryWithConfig(o.config)
+      const graphs = await graphsOf(cmd.optsWithGlobals<GlobalOpts>(), o.config)
+      const { registry } = graphs
       const apiKeys = parseApiKeys(process.env.SWITCHYARD_API_KEYS)
       const dbPath = dbPathOf(cmd.optsWithGlobals<GlobalOpts>())
       const corsOrigins = o.cors?.split(',').map((s) => s.trim()).filter(Boolean)
-      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry, apiKeys, routes: [runsRoutes, workflowsRoutes, protocolRoutes] }).catch((e: NodeJS.ErrnoException) => {
+      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, routes: [runsRoutes, workflowsRoutes, protocolRoutes] }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
         throw e
       })

@@ -1,5 +1,6 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint'
 import { createChatModel, type ModelChoice } from '../agents/model-provider.js'
+import type { LoadedGraphs } from '../graphs/graph-loader.js'
 import { GraphRegistry, type AnyGraph } from '../graphs/registry.js'
 import { FtsRetriever } from '../rag/fts-retriever.js'
 import { openDb, type OpenedDb } from '../store/db.js'
@@ -31,14 +32,17 @@ export interface Runtime {
 export interface RuntimeOptions {
   dbPath: string
   env?: NodeJS.ProcessEnv
-  registry?: GraphRegistry
+  /** The graphs to run: a registry, or loaded graphs (YAML workflows get this runtime's store); default the built-ins. */
+  registry?: GraphRegistry | LoadedGraphs
 }
 
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const store = await openDb(opts.dbPath)
   const checkpointer = new KyselySaver(store.db)
   const model = createChatModel(opts.env ?? process.env)
-  const registry = opts.registry ?? new GraphRegistry()
+  const given = opts.registry
+  const registry = given === undefined ? new GraphRegistry() : given instanceof GraphRegistry ? given : given.registry
+  if (given !== undefined && !(given instanceof GraphRegistry)) given.useStore(store.db)
   const docs = new FtsRetriever({ db: store.db })
   const compiled = new Map<string, AnyGraph>()
   return {

@@ -4,9 +4,8 @@ import type { Hono } from 'hono'
 import { DEFAULT_DB_PATH } from '../store/db.js'
 import { createApp, type AppDeps } from './app.js'
 import { ensureGraphAssistants } from './graph-assistants.js'
-import type { GraphRegistry } from '../graphs/registry.js'
 import { attachWebSocket } from './protocol/ws-attach.js'
-import { openRuntime, type Runtime } from './runtime.js'
+import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js'
 
 export interface ServeOptions extends Omit<AppDeps, 'rt'> {
   /** Interface to listen on (default 127.0.0.1: not reachable from other machines). */
@@ -20,7 +19,7 @@ export interface ServeOptions extends Omit<AppDeps, 'rt'> {
   /** Environment for the runtime opened here (model choice); default process.env. */
   env?: NodeJS.ProcessEnv
   /** Graphs to serve (default: the built-ins); ignored when `rt` is given. */
-  registry?: GraphRegistry
+  registry?: RuntimeOptions['registry']
 }
 
 export interface RunningServer {
