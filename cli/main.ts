@@ -4,6 +4,7 @@ import { registerMiscCommands } from './misc-commands.js'
 import { registerRunCommands } from './run-commands.js'
 import { registerServeCommand } from './serve-command.js'
 import { registerThreadCommands } from './thread-commands.js'
+import { registerTestCommand } from './test-command.js'
 import { registerValidateCommand } from './validate-command.js'
 import type { Out } from './render.js'
 
@@ -21,6 +22,7 @@ export function buildProgram(out: Out, err: (s: string) => void, setCode: (n: nu
   registerMiscCommands(program, out)
   registerServeCommand(program, out)
   registerValidateCommand(program, out, setCode)
+  registerTestCommand(program, out, setCode)
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: (s) => out.write(s), writeErr: err, outputError: (s) => err(`switchyard: ${s.replace(/^error: /, '').trim()}\n`) })
     for (const sub of c.commands) sub.exitOverride().configureOutput({ writeOut: (s) => out.write(s), writeErr: err, outputError: (s) => err(`switchyard: ${s.replace(/^error: /, '').trim()}\n`) })
