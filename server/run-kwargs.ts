@@ -14,6 +14,8 @@ export interface RunKwargs {
   checkpoint_id?: string
   webhook?: string
   resumable?: boolean
+  /** A timer run: answers this interrupt with `{action: 'timeout'}` at its deadline (interrupt-timers.ts). */
+  timer_for?: string
 }
 
 export const parseKwargs = (json: string): RunKwargs => JSON.parse(json) as RunKwargs

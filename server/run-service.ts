@@ -4,6 +4,8 @@ import type { RunKind, RunRow } from '../store/run-schema.js'
 import type { RunKwargs } from './run-kwargs.js'
 import type { Runtime } from './runtime.js'
 
+const isTimer = (run: RunRow) => (JSON.parse(run.kwargs) as RunKwargs).timer_for !== undefined
+
 export const MULTITASK_STRATEGIES = ['reject', 'interrupt', 'rollback', 'enqueue'] as const
 export type MultitaskStrategy = (typeof MULTITASK_STRATEGIES)[number]
 export type CancelAction = 'interrupt' | 'rollback'
@@ -32,7 +34,12 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
   const threadId = r.threadId ?? randomUUID()
   await rt.runs.ensureThread(threadId, r.graph, !(r.threadId && r.ifNotExists === 'reject'))
   const strategy = r.multitaskStrategy ?? 'reject'
-  const inflight = await rt.runs.inflightRuns(threadId)
+  let inflight = await rt.runs.inflightRuns(threadId)
+  // an answer (any run but another timer) removes the timers waiting for the thread's interrupt deadlines
+  if (r.kwargs.timer_for === undefined && inflight.some((x) => x.status === 'pending' && isTimer(x))) {
+    for (const x of inflight) if (x.status === 'pending' && isTimer(x)) await rt.runs.deleteRun(x.run_id)
+    inflight = inflight.filter((x) => !(x.status === 'pending' && isTimer(x)))
+  }
   const kwargs = { ...r.kwargs }
   if (inflight.length > 0) {
     if (strategy === 'reject') throw new AppError('CONFLICT', `thread ${threadId} is already running a run; wait for it, or choose another multitask_strategy`)

@@ -2,6 +2,7 @@ import { Command } from '@langchain/langgraph'
 import { toAppError } from '../store/app-error.js'
 import type { RunRow, RunStatus } from '../store/run-schema.js'
 import { streamGraph } from './graph-stream.js'
+import { armInterruptTimers, type InterruptLike } from './interrupt-timers.js'
 import { parseKwargs } from './run-kwargs.js'
 import type { Runtime } from './runtime.js'
 import { wireJson } from './http-json.js'
@@ -47,6 +48,14 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
     if ('__interrupt__' in chunk) final.interrupts = (chunk as { __interrupt__: unknown[] }).__interrupt__
     else final.values = chunk
   }
+  // a timer whose interrupt was answered (or is gone) has nothing to do
+  if (kw.timer_for !== undefined && !(await interruptPending(rt, run, kw.timer_for))) {
+    if (poll) clearInterval(poll)
+    rt.controllers.delete(run.run_id)
+    await emit('metadata', { run_id: run.run_id, attempt: run.attempt, skipped: 'the interrupt is no longer pending' })
+    await settle(rt, run, settled, undefined, undefined, false)
+    return settled
+  }
   try {
     let input: unknown = kw.command ? new Command(kw.command as ConstructorParameters<typeof Command>[0]) : (kw.input ?? null)
     // crashed mid-run (a later attempt, and the thread moved on since the run started): go on from the last
@@ -90,7 +99,12 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
   return settled
 }
 
-async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, seen?: { values?: unknown; interrupts?: unknown[] }) {
+async function interruptPending(rt: Runtime, run: RunRow, interruptId: string): Promise<boolean> {
+  const state = await rt.graph(run.graph).getState({ configurable: { thread_id: run.thread_id } })
+  return state.tasks.some((t) => t.interrupts.some((i) => i.id === interruptId))
+}
+
+async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, seen?: { values?: unknown; interrupts?: unknown[] }, arm = true) {
   const ended = async () => {
     if (seen) return { values: seen.values, interrupts: seen.interrupts ?? [], waiting: seen.interrupts !== undefined }
     const state = await rt.graph(run.graph).getState({ configurable: { thread_id: run.thread_id } })
@@ -112,6 +126,7 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, see
     rt.finalStates.remember(run.run_id, { values: end.values, interrupts: end.interrupts })
     const waiting = end.waiting
     await rt.runs.setThreadStatus(run.thread_id, s.status === 'error' ? 'error' : waiting ? 'interrupted' : 'idle')
+    if (arm && s.status === 'success' && end.interrupts.length > 0) await armInterruptTimers(rt, run, end.interrupts as InterruptLike[])
   }
   rt.bus.end(run.run_id, final)
 }
