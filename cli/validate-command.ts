@@ -1,4 +1,5 @@
 import { readdir, stat } from 'node:fs/promises'
+import { isWorkflowFile } from '../graphs/workflow/workflow-registry.js'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { formatFinding, type Finding } from '../graphs/workflow/finding.js'
@@ -10,13 +11,16 @@ import type { Out } from './render.js'
 const FORMATS = ['text', 'json', 'sarif'] as const
 type Format = (typeof FORMATS)[number]
 
-/** A folder stands for the `*.yaml`/`*.yml` files directly inside it; anything else is validated as a file. */
+/**
+ * A folder stands for the workflow files directly inside it. Workflow tests (`*.test.yaml`, checked
+ * by `switchyard test`) are left out, also when a glob such as `workflows/*.yaml` names them.
+ */
 async function expand(paths: readonly string[]): Promise<string[]> {
   const out: string[] = []
   for (const p of paths) {
     const isDir = await stat(p).then((s) => s.isDirectory(), () => false)
-    if (!isDir) { out.push(p); continue }
-    const names = (await readdir(p)).filter((n) => /\.ya?ml$/i.test(n)).sort()
+    if (!isDir) { if (!/\.test\.ya?ml$/i.test(p)) out.push(p); continue }
+    const names = (await readdir(p)).filter(isWorkflowFile).sort()
     out.push(...names.map((n) => join(p, n)))
   }
   return out

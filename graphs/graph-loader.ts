@@ -13,6 +13,8 @@ export interface GraphSources {
   configPath?: string
   /** A folder of YAML workflows; `undefined` means `workflows/` if it exists. */
   workflowsDir?: string
+  /** What a workflow's `workspace` is relative to; default the current directory. */
+  workspaceRoot?: string
 }
 
 /** The graphs a process serves: built-ins, langgraph.json graphs and YAML workflows. */
@@ -35,6 +37,6 @@ export async function loadGraphs(o: GraphSources = {}): Promise<LoadedGraphs> {
   const registry = await registryWithConfig(o.configPath)
   let db: Kysely<DB> | undefined
   const dir = o.workflowsDir ?? (existsSync(DEFAULT_WORKFLOWS_DIR) ? DEFAULT_WORKFLOWS_DIR : undefined)
-  const { registered, failures } = dir ? await registerWorkflows(registry, dir, { db: () => db }) : { registered: [], failures: [] }
+  const { registered, failures } = dir ? await registerWorkflows(registry, dir, { db: () => db, workspaceRoot: o.workspaceRoot ?? process.cwd() }) : { registered: [], failures: [] }
   return { registry, workflows: registered, failures, useStore: (d) => { db = d } }
 }

@@ -30,6 +30,7 @@ export const VALIDATION_RULES = {
     description: 'A shell command deletes / or $HOME, pipes a download into a shell, uses sudo or chmod 777, or templates an input into a shell string.',
   },
   'plaintext-secret': { severity: 'error', description: 'A key, token or password is written in the file instead of read from env.' },
+  'unsupported': { severity: 'error', description: 'The schema accepts it but the compiler does not run it yet (next routing).' },
   'parallel-hint': { severity: 'info', description: 'A need orders a step after one whose results it never uses: they could run in parallel.' },
 } as const satisfies Record<string, { severity: Severity; description: string }>
 

@@ -16,6 +16,7 @@ import { parallelHint } from './rules/parallel-hint.js'
 import { plaintextSecret } from './rules/plaintext-secret.js'
 import { invalidTemplate, undefinedVariable, unknownStepRef } from './rules/reference-rules.js'
 import { riskyShell } from './rules/risky-shell.js'
+import { unsupported } from './rules/unsupported.js'
 
 export { VALIDATION_RULES, type RuleId } from './validate-rules.js'
 export type { Finding, Severity } from './finding.js'
@@ -23,7 +24,7 @@ export type { Finding, Severity } from './finding.js'
 /** The semantic rules, run in this order on a workflow that loaded. */
 export const SEMANTIC_RULES: readonly Rule[] = [
   unknownNeed, unknownStepRef, needsCycle, unreachable, outputNotProduced, undefinedVariable,
-  invalidWith, invalidTemplate, riskyShell, plaintextSecret, parallelHint,
+  invalidWith, invalidTemplate, riskyShell, plaintextSecret, unsupported, parallelHint,
 ]
 
 const EXPRESSION_MESSAGE = 'invalid expression: '

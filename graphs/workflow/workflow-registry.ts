@@ -21,6 +21,11 @@ export interface WorkflowDefinition extends GraphDefinition { file: string; spec
 export interface LoadWorkflowsOptions {
   /** The store for the step cache, read when a graph is built (the runtime opens it after the registry exists). */
   db?: () => Kysely<DB> | undefined
+  /**
+   * The folder a workflow's `workspace` is relative to (the CLI and the server pass the directory they
+   * run in); default: the workflow file's own folder.
+   */
+  workspaceRoot?: string
 }
 
 /** Workflow files of a folder: `*.yaml`/`*.yml`, not `*.test.yaml` (workflow tests), not in subfolders. */
@@ -81,7 +86,8 @@ export async function loadWorkflowsDir(dir: string, opts: LoadWorkflowsOptions =
       inputSchema,
       build: (deps) => {
         const db = opts.db?.()
-        return compileWorkflow(spec, { file, deps, source, ...(db ? { db } : {}) })
+        const workspace = opts.workspaceRoot === undefined ? undefined : resolve(opts.workspaceRoot, spec.workspace ?? '.')
+        return compileWorkflow(spec, { file, deps, source, ...(db ? { db } : {}), ...(workspace ? { workspace } : {}) })
       },
     })
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { resultOf, runCli, spawnCli } from './cli-harness.js'
+import { resultOf, ROOT, runCli, spawnCli } from './cli-harness.js'
 
 const HELLO = `name: hello
 description: greets through a real process
@@ -76,8 +76,8 @@ describe('YAML workflows in the CLI and the server', () => {
     const first = resultOf(await runCli(['--workflows', wf, '--db', db, 'run', 'hello', '--input', input, '--json']))
     expect(first.status).toBe('success')
     expect(first.output).toMatchObject({ status: 'succeeded', outputs: { greeting: 'hello a; touch PWNED $(id)' }, visited: ['greet', 'check'] })
-    // the step ran in the workflow's folder: nothing but the workflow files there
-    expect(existsSync(join(wf, 'PWNED'))).toBe(false)
+    // the step ran in the directory the CLI runs in (the repository here): no PWNED there or beside the workflows
+    expect(existsSync(join(ROOT, 'PWNED'))).toBe(false)
     expect(readdirSync(wf).sort()).toEqual(['broken.yaml', 'fails.yaml', 'hello.yaml'])
     const second = resultOf(await runCli(['--workflows', wf, '--db', db, 'run', 'hello', '--input', input, '--json']))
     expect(second.output).toMatchObject({ steps: { greet: { cached: true, outputs: { stdout: 'hello a; touch PWNED $(id)' } } } })

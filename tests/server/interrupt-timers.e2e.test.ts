@@ -40,7 +40,7 @@ describe('human step deadlines', () => {
     mkdirSync(join(dir, 'workflows'))
     writeFileSync(join(dir, 'workflows/quick.yaml'), gate('quick', '1s'))
     writeFileSync(join(dir, 'workflows/slow.yaml'), gate('slow', '3s'))
-    rt = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline' }, registry: await loadGraphs({ workflowsDir: join(dir, 'workflows') }) })
+    rt = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline' }, registry: await loadGraphs({ workflowsDir: join(dir, 'workflows'), workspaceRoot: dir }) })
     srv = await startServer({ rt, port: 0, routes: [runsRoutes] })
     queue = await startRunQueue(rt, { concurrency: 4 })
     client = new Client({ apiUrl: srv.url, apiKey: null, callerOptions: { maxRetries: 0 } })
@@ -73,7 +73,7 @@ describe('human step deadlines', () => {
     expect(end.steps.expired).toMatchObject({ status: 'succeeded' })
     expect(end.steps.ship).toMatchObject({ status: 'skipped', skip_reason: 'upstream' })
     expect(end.status).toBe('succeeded')
-    expect(existsSync(join(dir, 'workflows/quick-expired.txt'))).toBe(true)
+    expect(existsSync(join(dir, 'quick-expired.txt'))).toBe(true)
     expect((await client.threads.get(t.thread_id)).status).toBe('idle')
   })
 
@@ -89,12 +89,12 @@ describe('human step deadlines', () => {
     await new Promise((r) => setTimeout(r, 3_500))
     expect((await client.runs.list(t.thread_id)).length).toBe(2)
     expect(await values(t.thread_id)).toEqual(done)
-    expect(existsSync(join(dir, 'workflows/slow-expired.txt'))).toBe(false)
+    expect(existsSync(join(dir, 'slow-expired.txt'))).toBe(false)
   })
 
   it('the CLI path: a timer left by a run does not block resuming the thread', async () => {
     // the CLI's own runtime on the same file (the server's queue in this process would claim its runs)
-    const cli = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline' }, registry: await loadGraphs({ workflowsDir: join(dir, 'workflows') }) })
+    const cli = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline' }, registry: await loadGraphs({ workflowsDir: join(dir, 'workflows'), workspaceRoot: dir }) })
     try {
       await cliResume(cli)
     } finally {

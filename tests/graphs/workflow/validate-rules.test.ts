@@ -29,6 +29,7 @@ describe('validateWorkflowText', () => {
   it('flags a self-need as a cycle, and unknown next targets as step references', () => {
     expect(found(wf('  - { id: a, type: shell, needs: a, next: [{ if: "inputs.x", goto: b }], with: { run: [ls] } }\n', 'inputs: { x: {} }\n'))).toStrictEqual([
       '4:34 error cycle steps.0.needs',
+      '4:37 error unsupported steps.0.next',
       '4:68 error unknown-step-ref steps.0.next.0.goto',
     ])
   })

@@ -57,6 +57,7 @@ const CORPUS: Record<string, Row[]> = {
     ['plaintext-secret', 'error', 15, 24, 'steps.0.with.headers.Authorization'],
     ['plaintext-secret', 'error', 16, 18, 'steps.0.with.headers.X-Slack'],
   ],
+  'unsupported.yaml': [['unsupported', 'error', 9, 5, 'steps.0.next']],
   'parallel-hint.yaml': [
     ['parallel-hint', 'info', 10, 12, 'steps.1.needs'],
     ['parallel-hint', 'info', 16, 13, 'steps.2.needs.0'],
