@@ -38,29 +38,17 @@ async function readStdin(): Promise<string> {
 
 const list = (v: string, prev: string[] = []) => prev.concat(v.split(',').map((s) => s.trim()).filter(Boolean))
 
-interface WorkflowEnd { status?: string; error?: { code: string; message: string } | null }
-
-/** The end state of a YAML workflow (its `status` and `error` channels), undefined for other graphs. */
-function workflowEnd(rt: Runtime, graph: string, values: unknown): WorkflowEnd | undefined {
-  const def = rt.registry.get(graph) as { spec?: unknown }
-  return def.spec !== undefined && values !== null && typeof values === 'object' ? values as WorkflowEnd : undefined
-}
-
 /** The result line: the run's settled status read together with the thread's state. */
 async function resultOf(rt: Runtime, r: Awaited<ReturnType<typeof runLocally>>): Promise<RunResult> {
   const state = await rt.graph(r.graph).getState({ configurable: { thread_id: r.thread_id } })
   const interrupts = state.tasks.flatMap((t) => t.interrupts.map((i) => ({ id: i.id ?? '', node: t.name, value: i.value })))
-  let status: RunOutcome = r.settled.status === 'error' ? 'error' : r.settled.status === 'interrupted' ? 'cancelled'
+  const status: RunOutcome = r.settled.status === 'error' ? 'error' : r.settled.status === 'interrupted' ? 'cancelled'
     : interrupts.length > 0 ? 'interrupted' : state.next.length > 0 ? 'paused' : 'success'
-  // a YAML workflow ends as a graph either way; its own `status` says whether a step failed unhandled
-  const wf = workflowEnd(rt, r.graph, state.values)
-  if (status === 'success' && wf?.status === 'failed') status = 'error'
-  const error = r.settled.error ?? (status === 'error' && wf?.error ? { code: wf.error.code, message: wf.error.message } : undefined)
   return {
     type: 'result', status, run_id: r.run_id, thread_id: r.thread_id, graph: r.graph,
     checkpoint_id: (state.config.configurable?.checkpoint_id as string | undefined) ?? null,
     next: [...state.next], output: state.values, interrupts,
-    ...(error ? { error } : {}),
+    ...(r.settled.error ? { error: r.settled.error } : {}),
   }
 }
 

@@ -27,6 +27,11 @@ export interface GraphDefinition {
   /** The input's schema, if it has one (the server publishes it as JSON Schema). */
   inputSchema?: ZodType
   build(deps: GraphDeps): AnyGraph
+  /**
+   * For graphs that finish normally yet report failure in their state (a YAML workflow whose step
+   * failed unhandled ends with `status: 'failed'`): the error the run settles with, from its final values.
+   */
+  failureOf?(values: unknown): { code: string; message: string } | undefined
 }
 
 /** Parses a run input with a zod schema; failures are typed VALIDATION errors naming the field. */

@@ -83,6 +83,12 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
       observe,
     })
     for await (const { event, data } of events) await emit(event, data)
+    // a graph that reports failure in its state (a YAML workflow ending `failed`) settles as an error
+    const failed = final.interrupts === undefined && final.values !== undefined ? rt.registry.get(run.graph).failureOf?.(final.values) : undefined
+    if (failed) {
+      settled = { status: 'error', error: failed }
+      await emit('error', { error: failed.code, message: failed.message })
+    }
   } catch (e) {
     if (abort.signal.aborted) {
       settled = { status: 'interrupted' }
@@ -95,7 +101,7 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
     if (poll) clearInterval(poll)
     rt.controllers.delete(run.run_id)
   }
-  await settle(rt, run, settled, abort.signal.reason, settled.status === 'success' && final.values !== undefined ? final : undefined)
+  await settle(rt, run, settled, abort.signal.reason, settled.status !== 'interrupted' && final.values !== undefined ? final : undefined)
   return settled
 }
 

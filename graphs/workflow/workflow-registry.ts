@@ -84,6 +84,11 @@ export async function loadWorkflowsDir(dir: string, opts: LoadWorkflowsOptions =
       description: spec.description ?? `YAML workflow ${name}`,
       parseInput: (input) => ({ inputs: parseWorkflowInputs(spec, input) }),
       inputSchema,
+      failureOf: (values) => {
+        const v = values as { status?: unknown; error?: { code?: unknown; message?: unknown } | null } | null
+        if (v?.status !== 'failed') return undefined
+        return { code: typeof v.error?.code === 'string' ? v.error.code : 'INTERNAL', message: typeof v.error?.message === 'string' ? v.error.message : `workflow ${spec.name} failed` }
+      },
       build: (deps) => {
         const db = opts.db?.()
         const workspace = opts.workspaceRoot === undefined ? undefined : resolve(opts.workspaceRoot, spec.workspace ?? '.')

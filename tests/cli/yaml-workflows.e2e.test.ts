@@ -116,6 +116,11 @@ describe('YAML workflows in the CLI and the server', () => {
       const thread = await client.threads.create()
       const values = await client.runs.wait(thread.thread_id, 'hello', { input: { name: 'sdk' } }) as Record<string, unknown>
       expect(values).toMatchObject({ status: 'succeeded', outputs: { greeting: 'hello sdk' } })
+      // a workflow that ends failed is an errored run over the API too, its state kept
+      const t2 = await client.threads.create()
+      await expect(client.runs.wait(t2.thread_id, 'fails', { input: {} })).rejects.toThrow(/INTERNAL: step boom failed: node exited with code 3/)
+      expect((await client.runs.list(t2.thread_id)).map((r) => r.status)).toEqual(['error'])
+      expect((await client.threads.getState(t2.thread_id)).values).toMatchObject({ status: 'failed', steps: { boom: { status: 'failed' } } })
     } finally {
       child.kill('SIGTERM')
     }

@@ -108,7 +108,8 @@ describe('human step deadlines', () => {
     expect(r1.settled.status).toBe('success')
     expect((await rt.runs.inflightRuns(threadId)).map((r) => r.status)).toEqual(['pending'])
     const r2 = await runLocally(rt, { kind: 'resume', threadId, value: { action: 'reject', reason: 'not today' } }, { onEvent: () => undefined })
-    expect(r2.settled.status).toBe('success')
+    // the rejected gate fails the workflow (no on_error), so the run settles as an error
+    expect(r2.settled).toMatchObject({ status: 'error', error: { code: 'CANCELLED' } })
     expect(await rt.runs.inflightRuns(threadId)).toEqual([])
     const v = (await rt.graph('slow').getState({ configurable: { thread_id: threadId } })).values as WfValues
     expect(v.steps.ask).toMatchObject({ status: 'failed', error: { code: 'CANCELLED' } })
