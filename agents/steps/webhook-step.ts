@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AppError } from '../../store/app-error.js'
+import { AppError, isAppError } from '../../store/app-error.js'
 import { Duration, cancelled, effectiveTimeoutMs, sleep, tail } from './step-context.js'
 import type { StepContext } from './step-context.js'
 
@@ -16,6 +16,8 @@ export const WebhookParams = z.strictObject({
   backoff_ms: z.int().min(0).default(500).describe('first retry delay, doubled each time'),
   expect_status: z.union([Status, z.array(Status).min(1)]).optional()
     .describe('accepted statuses; default any status below 400'),
+  max_response_bytes: z.int().min(1).max(64 * 1024 * 1024).default(1024 * 1024)
+    .describe('a longer response body fails the step (default 1 MiB)'),
 })
 export type WebhookParams = z.output<typeof WebhookParams>
 
@@ -31,8 +33,23 @@ const MAX_RETRY_AFTER_MS = 30_000
 
 const isRetryableStatus = (s: number) => s === 429 || s >= 500
 
-async function readBody(res: Response): Promise<unknown> {
-  const text = await res.text()
+/** The body as text, refusing more than `max` bytes (checked as it streams in, not after). */
+async function readText(res: Response, max: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN)
+  if (declared > max) throw new AppError('UPSTREAM', `response body of ${declared} bytes is over max_response_bytes ${max}`, { details: { max_response_bytes: max } })
+  if (!res.body) return ''
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength
+    if (size > max) throw new AppError('UPSTREAM', `response body over max_response_bytes ${max}`, { details: { max_response_bytes: max } })
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+async function readBody(res: Response, max: number): Promise<unknown> {
+  const text = await readText(res, max)
   if (text === '') return null
   if (!/[/+]json\b/i.test(res.headers.get('content-type') ?? '')) return text
   try {
@@ -83,9 +100,11 @@ export async function runWebhookStep(p: WebhookParams, ctx: StepContext): Promis
     let body: unknown
     try {
       res = await fetch(p.url, { ...init, signal: AbortSignal.any(signals), redirect: 'follow' })
-      body = await readBody(res) // inside the try: the timeout covers a body that trickles in
+      body = await readBody(res, p.max_response_bytes) // inside the try: the timeout covers a body that trickles in
     } catch (cause) {
       if (ctx.signal?.aborted) throw cancelled('webhook', cause)
+      // an oversized body is the same on every attempt: no retry
+      if (isAppError(cause)) throw fail(`${p.method} ${p.url}: ${cause.message}`, { attempts, ...cause.details }, cause)
       const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
       if (last) {
         const why = timedOut ? `timed out after ${timeoutMs} ms` : `failed: ${(cause as Error).message}`

@@ -48,6 +48,8 @@ describe('webhook step', () => {
       '/down': (_req, res) => res.writeHead(502).end('bad gateway'),
       '/missing': (_req, res) => json(res, 404, { error: 'no such hook' }),
       '/text': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain', 'x-id': '42' }).end('plain'),
+      '/big': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(5_000)),
+      '/big-chunked': (_req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); for (let i = 0; i < 5; i++) res.write('y'.repeat(1_000)); res.end() },
       '/slow': (_req, res) => { const t = setTimeout(() => json(res, 200, { late: true }), 3_000); res.on('close', () => clearTimeout(t)) },
     })
   })
@@ -64,6 +66,13 @@ describe('webhook step', () => {
   it('returns a non-JSON body as text', async () => {
     const out = await run({ url: `${srv.url}/text`, method: 'GET' })
     expect(out).toMatchObject({ status: 200, body: 'plain', headers: { 'x-id': '42' } })
+  })
+
+  it('refuses a response body over max_response_bytes, declared or streamed, without retrying', async () => {
+    await expect(run({ url: `${srv.url}/big`, max_response_bytes: 4_096 })).rejects.toMatchObject({ code: 'UPSTREAM', details: { max_response_bytes: 4_096, attempts: 1 } })
+    await expect(run({ url: `${srv.url}/big-chunked`, max_response_bytes: 2_500 })).rejects.toMatchObject({ code: 'UPSTREAM', message: expect.stringContaining('over max_response_bytes 2500') })
+    expect([srv.attempts.get('/big'), srv.attempts.get('/big-chunked')]).toEqual([1, 1])
+    expect((await run({ url: `${srv.url}/big`, method: 'GET' })).body).toHaveLength(5_000)
   })
 
   it('retries a 503 and a 429, then succeeds', async () => {
