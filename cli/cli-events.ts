@@ -8,6 +8,8 @@ export type CliEvent =
   | { type: 'token'; node: string; text: string; tool_call?: boolean }
   | { type: 'checkpoint'; checkpoint_id: string; step: number; next: string[] }
   | { type: 'error'; error: string; message: string }
+  /** What a node wrote on LangGraph's custom stream (a YAML step's cache hit or miss, progress). */
+  | { type: 'custom'; data: unknown }
   | RunResult
 
 export type RunOutcome = 'success' | 'interrupted' | 'paused' | 'cancelled' | 'error'
@@ -72,6 +74,8 @@ export function createCliMapper(ctx: { threadId: string; graph: string; kind: st
       }
       case 'error':
         return [{ type: 'error', ...(data as { error: string; message: string }) }]
+      case 'custom':
+        return [{ type: 'custom', data }]
       default:
         return []
     }

@@ -27,6 +27,13 @@ export function createRenderer(out: Out, json: boolean) {
       case 'node_end':
         endTokens()
         out.write(`${e.error ? '✖' : e.interrupted ? '⏸' : '✔'} ${e.node} ${dim(`(${fmtMs(e.elapsed_ms)})`)}${e.error ? ` ${e.error}` : ''}\n`); break
+      case 'custom': {
+        const d = e.data as { type?: unknown; step?: unknown; hit?: unknown } | null
+        endTokens()
+        if (d?.type === 'step_cache') out.write(dim(`  cache ${d.hit ? 'hit' : 'miss'}: ${String(d.step)}\n`))
+        else out.write(dim(`  ${JSON.stringify(e.data)}\n`))
+        break
+      }
       case 'checkpoint': case 'error': break
       case 'result':
         endTokens(); renderResult(out, e, performance.now() - t0); break
@@ -39,6 +46,9 @@ function renderResult(out: Out, r: RunResult, ms: number) {
   if (r.status === 'success') {
     if (output && typeof output.final_report === 'string') out.write(`\n${output.final_report}\n\n`)
     else if (output && typeof output.outcome === 'string') out.write(`\noutcome: ${output.outcome}\n`)
+    else if (output && output.status === 'succeeded' && output.outputs && typeof output.outputs === 'object') {
+      out.write(`\noutputs: ${JSON.stringify(output.outputs, null, 2)}\n`) // a YAML workflow's outputs
+    }
     out.write(`✔ completed in ${fmtMs(Math.round(ms))} · thread ${r.thread_id}\n`)
   } else if (r.status === 'interrupted') {
     for (const i of r.interrupts) out.write(`\n⏸ ${i.node} is waiting for a human:\n${JSON.stringify(i.value, null, 2)}\n`)

@@ -67,7 +67,7 @@ export async function runLocally(rt: Runtime, req: LocalRunRequest, hooks: Local
   if (req.threadId) await settleOrphans(rt, req.threadId)
   const run = await createRun(rt, {
     threadId: req.threadId, graph, kind: req.kind as RunKind,
-    kwargs: { ...kwargs, stream_mode: ['tasks', 'checkpoints', 'messages-tuple'] },
+    kwargs: { ...kwargs, stream_mode: ['tasks', 'checkpoints', 'messages-tuple', 'custom'] },
   })
   const claimed = await rt.runs.claimRun(run.run_id, process.pid)
   if (!claimed) throw new AppError('CONFLICT', `thread ${run.thread_id} is busy`)

@@ -73,13 +73,18 @@ describe('YAML workflows in the CLI and the server', () => {
 
   it('runs a workflow: the input reaches the program as one argument, the second run is a cache hit, cache clear empties it', async () => {
     const input = JSON.stringify({ name: 'a; touch PWNED $(id)' })
-    const first = resultOf(await runCli(['--workflows', wf, '--db', db, 'run', 'hello', '--input', input, '--json']))
+    const firstRun = await runCli(['--workflows', wf, '--db', db, 'run', 'hello', '--input', input, '--json'])
+    expect(firstRun.events.filter((e) => e.type === 'custom').map((e) => e.data)).toEqual([expect.objectContaining({ type: 'step_cache', step: 'greet', hit: false })])
+    const first = resultOf(firstRun)
     expect(first.status).toBe('success')
     expect(first.output).toMatchObject({ status: 'succeeded', outputs: { greeting: 'hello a; touch PWNED $(id)' }, visited: ['greet', 'check'] })
     // the step ran in the directory the CLI runs in (the repository here): no PWNED there or beside the workflows
     expect(existsSync(join(ROOT, 'PWNED'))).toBe(false)
     expect(readdirSync(wf).sort()).toEqual(['broken.yaml', 'fails.yaml', 'hello.yaml'])
-    const second = resultOf(await runCli(['--workflows', wf, '--db', db, 'run', 'hello', '--input', input, '--json']))
+    const secondRun = await runCli(['--workflows', wf, '--db', db, 'run', 'hello', '--input', input, '--json'])
+    // the cache lookups are events of the run: a miss the first time, a hit now
+    expect(secondRun.events.filter((e) => e.type === 'custom').map((e) => e.data)).toEqual([expect.objectContaining({ type: 'step_cache', step: 'greet', hit: true })])
+    const second = resultOf(secondRun)
     expect(second.output).toMatchObject({ steps: { greet: { cached: true, outputs: { stdout: 'hello a; touch PWNED $(id)' } } } })
     const cleared = await runCli(['--workflows', wf, '--db', db, 'cache', 'clear', '--json'])
     expect(cleared.code).toBe(0)
