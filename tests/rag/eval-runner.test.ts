@@ -39,7 +39,10 @@ describe('evaluateRetriever on beir-mini (bm25, real SQLite file)', () => {
   })
 
   it('reports figures in [0, 1] that equal a recomputation from the retriever and the metrics', async () => {
-    for (const x of [m.ndcg, m.recall, m.mrr]) expect(x).toBeGreaterThanOrEqual(0), expect(x).toBeLessThanOrEqual(1)
+    for (const x of [m.ndcg, m.recall, m.mrr]) {
+      expect(x).toBeGreaterThanOrEqual(0)
+      expect(x).toBeLessThanOrEqual(1)
+    }
     const again = { ndcg: 0, recall: 0, mrr: 0 }
     for (const q of m.perQuery) {
       const ranking = rankDocuments(await fts.search(data.queries.get(q.id)!, { k: 100 }))
