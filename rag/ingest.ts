@@ -1,137 +1,138 @@
-import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import { basename, extname } from 'node:path'
+import { readFile, stat } from 'node:fs/promises'
 import type { Kysely } from 'kysely'
-import { AppError } from '../store/app-error.js'
 import type { DB } from '../store/schema.js'
-import { chunkSettings, chunkText, firstHeading, type ChunkSettings } from './chunk-text.js'
-import { collectFiles, type SkippedPath, type SourceFile } from './collect-files.js'
+import { chunkSettings } from './chunk-text.js'
+import { collectFiles, type FileType, type SkippedPath, type SourceFile } from './collect-files.js'
+import { DEFAULT_JSON_FIELDS, type JsonFields } from './extract-json.js'
+import { extractFile, MULTI_DOC_TYPES, type DocMetadata } from './extract-text.js'
+import {
+  checkCollection, contentHash, DEFAULT_COLLECTION, isCurrent, pruneDocuments, sha256, writeDocuments,
+  type DocumentInput, type DocumentResult,
+} from './ingest-documents.js'
 
-/** The collection used when none is named. */
-export const DEFAULT_COLLECTION = 'default'
+export { DEFAULT_COLLECTION } from './ingest-documents.js'
 
-/** Larger files are almost never prose meant for retrieval (logs, dumps), so they are skipped. */
+/** Text files larger than this are almost never prose meant for retrieval (logs, dumps), so they are skipped. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024
-
-const MAX_TITLE_LENGTH = 200
+/** Per-type limits: PDFs carry fonts and images, JSON/JSONL files hold many documents. */
+export const MAX_BYTES: Record<FileType, number> = {
+  markdown: MAX_FILE_BYTES, text: MAX_FILE_BYTES, html: MAX_FILE_BYTES, pdf: 50 * 1024 * 1024, json: 200 * 1024 * 1024, jsonl: 200 * 1024 * 1024,
+}
 
 export interface IngestOptions {
   /** Collection to file the documents under (default {@link DEFAULT_COLLECTION}). */
   collection?: string
   chunkSize?: number
   chunkOverlap?: number
+  /** Fields of JSON/JSONL records (default {@link DEFAULT_JSON_FIELDS}); a given list replaces the default one. */
+  jsonFields?: Partial<JsonFields>
+  /** Called after each file (for a progress bar). */
+  onProgress?: (p: { done: number; total: number; path: string }) => void
 }
 
-/** What an ingest did; each collected file lands in exactly one of added, updated, unchanged, skipped. */
+/**
+ * What an ingest did, counted in documents (a file is one document, a JSON/JSONL file one per record).
+ * Extensible: an embedder can take `chunkIds` (the chunks just written) without another query.
+ */
 export interface IngestReport {
   added: number
   updated: number
   unchanged: number
+  /** Records gone from a re-ingested JSON/JSONL file, deleted with their chunks. */
+  removed: number
+  /** Files, folders and records left out, and why (a bad jsonl line carries its number). */
   skipped: SkippedPath[]
   /** Chunks written (for added and updated documents). */
   chunks: number
+  chunkIds: number[]
 }
 
-type Outcome = 'added' | 'updated' | 'unchanged'
+/** An empty report, to add results to. */
+export const emptyReport = (): IngestReport => ({ added: 0, updated: 0, unchanged: 0, removed: 0, skipped: [], chunks: 0, chunkIds: [] })
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-/**
- * Ingests files and directories (recursively; `.md`, `.markdown`, `.txt`) into a collection.
- * A file is keyed by its absolute path: unchanged bytes and chunking cost one lookup and count as
- * `unchanged`; changed ones get their chunks replaced in one transaction (one per file, so a long
- * ingest keeps what it finished if it fails). Files removed from disk are not pruned.
- * A missing input path throws `AppError('NOT_FOUND')` before anything is written.
- *
- * @example
- * const report = await ingestPaths(db, ['examples/corpus'], { collection: 'docs' })
- */
-export async function ingestPaths(db: Kysely<DB>, paths: string[], opts: IngestOptions = {}): Promise<IngestReport> {
-  const collection = opts.collection ?? DEFAULT_COLLECTION
-  if (collection.trim() === '') throw new AppError('VALIDATION', 'collection must not be empty')
-  const settings = chunkSettings(opts)
-  const { files, skipped } = await collectFiles(paths)
-  const report: IngestReport = { added: 0, updated: 0, unchanged: 0, skipped, chunks: 0 }
-  for (const file of files) {
-    let bytes: Buffer
-    try {
-      bytes = await readFile(file.path)
-    } catch (e) {
-      skipped.push({ path: file.path, reason: `unreadable: ${e instanceof Error ? e.message : String(e)}` })
-      continue
-    }
-    const problem = unreadableReason(bytes)
-    if (problem) {
-      skipped.push({ path: file.path, reason: problem })
-      continue
-    }
-    const { outcome, chunks } = await ingestFile(db, { collection, file, bytes, settings })
-    report[outcome] += 1
-    report.chunks += chunks
+/** Adds document results to a report. */
+export function tally(report: IngestReport, results: readonly DocumentResult[]): IngestReport {
+  for (const r of results) {
+    report[r.outcome] += 1
+    report.chunks += r.chunkIds.length
+    for (const id of r.chunkIds) report.chunkIds.push(id)
   }
   return report
 }
 
-function unreadableReason(bytes: Buffer): string | undefined {
-  if (bytes.length > MAX_FILE_BYTES) return `larger than ${MAX_FILE_BYTES} bytes`
-  if (bytes.includes(0)) return 'binary content'
-  try {
-    utf8.decode(bytes)
-  } catch {
-    return 'not valid UTF-8'
+/**
+ * Ingests files, folders (recursively) and globs into a collection: `.md`/`.markdown`, `.txt`,
+ * `.html`/`.htm`, `.pdf`, `.json` and `.jsonl`/`.ndjson` (see `extract-text.ts`). A file is keyed by
+ * its absolute path, a JSON record by `path#id` (its id field, else line or index). Unchanged content
+ * with unchanged chunking counts as `unchanged` and writes nothing (for md/txt/html/pdf not even the
+ * text is extracted again); changed documents get their chunks replaced. Files removed from disk are
+ * not pruned; records removed from a JSON file are. A missing path throws `AppError('NOT_FOUND')`
+ * and bad chunk settings `AppError('VALIDATION')`, both before anything is written.
+ *
+ * Metadata stored per document (`rag_documents.metadata`): `file_type`, `path`, `mtime` (ISO, of
+ * the version ingested), `size` (bytes); `pages`, `author`, `subject` for PDFs; `lang`, `description`
+ * for HTML; `line` (jsonl) or `index` (json) and the record's other scalar fields for JSON.
+ *
+ * @example
+ * const report = await ingestPaths(db, ['examples/corpus', 'data/*.jsonl'], { collection: 'docs' })
+ */
+export async function ingestPaths(db: Kysely<DB>, paths: string[], opts: IngestOptions = {}): Promise<IngestReport> {
+  const collection = checkCollection(opts.collection ?? DEFAULT_COLLECTION)
+  const settings = chunkSettings(opts)
+  const fields: JsonFields = { ...DEFAULT_JSON_FIELDS, ...opts.jsonFields }
+  const { files, skipped } = await collectFiles(paths)
+  const report = emptyReport()
+  report.skipped = skipped
+  for (const [i, file] of files.entries()) {
+    await ingestFile(db, { collection, file, settings, fields, report })
+    opts.onProgress?.({ done: i + 1, total: files.length, path: file.path })
   }
-  return undefined
+  return report
 }
 
 interface FileJob {
   collection: string
   file: SourceFile
-  bytes: Buffer
-  settings: ChunkSettings
+  settings: ReturnType<typeof chunkSettings>
+  fields: JsonFields
+  report: IngestReport
 }
 
-async function ingestFile(db: Kysely<DB>, job: FileJob): Promise<{ outcome: Outcome; chunks: number }> {
-  const { collection, file, settings } = job
-  const hash = sha256(job.bytes)
-  const current = (d: { content_hash: string; chunk_size: number; chunk_overlap: number } | undefined) =>
-    d !== undefined && d.content_hash === hash && d.chunk_size === settings.chunkSize && d.chunk_overlap === settings.chunkOverlap
-  const findDoc = (q: Kysely<DB>) =>
-    q.selectFrom('rag_documents').select(['id', 'content_hash', 'chunk_size', 'chunk_overlap'])
+async function ingestFile(db: Kysely<DB>, { collection, file, settings, fields, report }: FileJob): Promise<void> {
+  const skip = (reason: string, line?: number): void => {
+    report.skipped.push(line === undefined ? { path: file.path, reason } : { path: file.path, line, reason })
+  }
+  let bytes: Buffer
+  let info
+  try {
+    info = await stat(file.path)
+    if (info.size > MAX_BYTES[file.type]) return skip(`larger than ${MAX_BYTES[file.type]} bytes`)
+    bytes = await readFile(file.path)
+  } catch (e) {
+    return skip(`unreadable: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  const base: DocMetadata = { file_type: file.type, path: file.path, mtime: info.mtime.toISOString(), size: bytes.length }
+  const multi = MULTI_DOC_TYPES.has(file.type)
+  const fileHash = sha256(bytes)
+  if (!multi) {
+    // the cheap path: one lookup, no extraction, no transaction
+    const found = await db.selectFrom('rag_documents').select(['id', 'source', 'content_hash', 'chunk_size', 'chunk_overlap'])
       .where('collection', '=', collection).where('source', '=', file.path).executeTakeFirst()
-
-  // the cheap path: no chunking, no transaction
-  if (current(await findDoc(db))) return { outcome: 'unchanged', chunks: 0 }
-
-  const text = utf8.decode(job.bytes)
-  const chunks = await chunkText(text, { ...settings, format: file.format })
-  const heading = file.format === 'markdown' ? firstHeading(text) : undefined
-  const title = (heading ?? basename(file.path, extname(file.path))).slice(0, MAX_TITLE_LENGTH)
-
-  return db.transaction().execute(async (trx) => {
-    // re-read inside the transaction: another ingester may have written this file meanwhile
-    const existing = await findDoc(trx)
-    if (current(existing)) return { outcome: 'unchanged', chunks: 0 }
-    const row = { title, content_hash: hash, chunk_size: settings.chunkSize, chunk_overlap: settings.chunkOverlap }
-    let docId: number
-    if (existing) {
-      docId = existing.id
-      await trx.deleteFrom('rag_chunks').where('document_id', '=', docId).execute()
-      await trx.updateTable('rag_documents')
-        .set({ ...row, updated_at: new Date().toISOString() }).where('id', '=', docId).execute()
-    } else {
-      await trx.insertInto('rag_collections').values({ name: collection })
-        .onConflict((oc) => oc.column('name').doNothing()).execute()
-      const inserted = await trx.insertInto('rag_documents')
-        .values({ ...row, collection, source: file.path }).returning('id').executeTakeFirstOrThrow()
-      docId = inserted.id
+    if (isCurrent(found, fileHash, settings)) { report.unchanged += 1; return }
+  }
+  const { docs, problems } = await extractFile(file.path, file.type, bytes, fields)
+  for (const p of problems) skip(p.reason, p.line)
+  const inputs: DocumentInput[] = docs.map((d) => multi
+    ? {
+      source: `${file.path}#${d.key}`, title: d.title ?? '', text: d.text, format: d.format,
+      // positions and file facts stay out of the hash: inserting a line above must not re-chunk every record
+      hash: contentHash(d.title ?? '', d.text, d.metadata),
+      metadata: { ...d.metadata, ...base, [file.type === 'json' ? 'index' : 'line']: d.line ?? null },
     }
-    // batches keep each statement under SQLite's bound-parameter limit
-    for (let i = 0; i < chunks.length; i += 500) {
-      await trx.insertInto('rag_chunks')
-        .values(chunks.slice(i, i + 500).map((text, j) => ({ document_id: docId, ord: i + j, text })))
-        .execute()
-    }
-    return { outcome: existing ? 'updated' : 'added', chunks: chunks.length }
-  })
+    : { source: file.path, title: d.title ?? '', text: d.text, format: d.format, hash: fileHash, metadata: { ...d.metadata, ...base } })
+  tally(report, await writeDocuments(db, collection, inputs, settings))
+  // a file that failed as a whole (invalid JSON) keeps its old records rather than losing them all
+  if (multi && !(docs.length === 0 && problems.some((p) => p.line === undefined))) {
+    report.removed += await pruneDocuments(db, collection, `${file.path}#`, new Set(inputs.map((d) => d.source)))
+  }
 }

@@ -8,6 +8,7 @@ import { serverMigration } from './migrations/004-server.js'
 import { runQueueMigration } from './migrations/005-run-queue.js'
 import { tenantsMigration } from './migrations/006-tenants.js'
 import { stepCacheMigration } from './migrations/007-step-cache.js'
+import { ragMetadataMigration } from './migrations/008-rag-metadata.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '005-run-queue': runQueueMigration,
   '006-tenants': tenantsMigration,
   '007-step-cache': stepCacheMigration,
+  '008-rag-metadata': ragMetadataMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

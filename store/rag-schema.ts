@@ -18,6 +18,11 @@ export interface RagDocumentTable {
   /** The chunking the stored chunks were cut with: a change re-chunks an unchanged file. */
   chunk_size: number
   chunk_overlap: number
+  /**
+   * JSON object of scalars (string, number, boolean, null), `'{}'` by default: file_type, path,
+   * mtime, size, pages (pdf), line (jsonl), a record's own fields; see `rag/ingest.ts`.
+   */
+  metadata: Generated<string>
   created_at: Generated<string>
   updated_at: Generated<string>
 }

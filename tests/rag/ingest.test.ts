@@ -66,7 +66,7 @@ describe('ingestPaths', () => {
 
     const again = await ingestPaths(t.store.db, [t.dir, join(t.dir, 'a.md')])
 
-    expect(again).toEqual({ added: 0, updated: 0, unchanged: 2, skipped: [], chunks: 0 })
+    expect(again).toEqual({ added: 0, updated: 0, unchanged: 2, removed: 0, skipped: [], chunks: 0, chunkIds: [] })
     expect(await counts()).toEqual(before)
     expect(await t.store.db.selectFrom('rag_documents').select(['id', 'updated_at']).orderBy('id').execute()).toEqual(stamps)
   })
