@@ -5,6 +5,7 @@ import { AppError } from '../store/app-error.js'
 import type { RagFtsTables } from '../store/rag-schema.js'
 import type { DB } from '../store/schema.js'
 import { toFtsQuery } from './fts-query.js'
+import { filterCondition, type SearchFilter } from './search-filter.js'
 
 /** Hits returned when no `k` is given. */
 export const DEFAULT_K = 5
@@ -18,38 +19,79 @@ export interface RagHit {
   docId: number
   title: string
   chunk: string
-  /** Negated bm25: higher is better; only comparable within one query. */
+  /**
+   * Higher is better; only comparable within one query and one mode: negated bm25 (bm25), cosine
+   * similarity (vector) or the fused reciprocal-rank score (hybrid).
+   */
   score: number
   /** Absolute path of the source file. */
   source: string
+  /** The document's collection (always set by the rag/ retrievers). */
+  collection?: string
+  /** The document's metadata object, `{}` when it has none (always set by the rag/ retrievers). */
+  metadata?: Record<string, unknown>
+  /** Per-retriever scores behind a hybrid score: negated bm25 and cosine similarity, when found by each. */
+  scores?: { bm25?: number; vector?: number }
 }
 
-/** Metadata carried by each Document the retriever returns. */
+/** Metadata carried by each Document the retrievers return. */
 export type RagHitMetadata = Omit<RagHit, 'chunk'>
+
+/** Per-call search options; `k` defaults to the retriever's, `filter` is merged over its filter. */
+export interface SearchOptions {
+  k?: number
+  filter?: SearchFilter
+}
 
 export interface FtsRetrieverOptions extends BaseRetrieverInput {
   db: Kysely<DB>
   /** Hits per query (default {@link DEFAULT_K}). */
   k?: number
-  /** Search only this collection (default: all). */
+  /** Search only this collection (default: all); shorthand for `filter.collection`. */
   collection?: string
+  /** Applied to every search; a call's filter overrides it field by field (metadata key by key). */
+  filter?: SearchFilter
 }
 
-function checkK(k: number): number {
+export function checkK(k: number): number {
   if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
     throw new AppError('VALIDATION', `k must be an integer in [1, ${MAX_K}], got ${k}`)
   }
   return k
 }
 
+/** A retriever's default filter: `filter`, with `collection` folded in when given. */
+export const defaultFilter = (collection: string | undefined, filter: SearchFilter | undefined): SearchFilter | undefined =>
+  collection === undefined ? filter : { ...filter, collection }
+
+/** A call's filter on top of the retriever's: the call's fields win, the others still apply. */
+export const mergeFilters = (base: SearchFilter | undefined, call: SearchFilter | undefined): SearchFilter | undefined =>
+  base === undefined ? call : call === undefined ? base : { ...base, ...call, metadata: { ...base.metadata, ...call.metadata } }
+
+/** The `metadata` column as an object (`{}` for NULL or anything but a JSON object). */
+export function parseMetadata(text: string | null | undefined): Record<string, unknown> {
+  if (text == null || text === '') return {}
+  try {
+    const v: unknown = JSON.parse(text)
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+/** Hits as LangChain Documents: the chunk is the content, everything else the metadata. */
+export const hitsToDocuments = (hits: RagHit[]): Document<RagHitMetadata>[] =>
+  hits.map(({ chunk, ...meta }) => new Document<RagHitMetadata>({ pageContent: chunk, metadata: meta, id: String(meta.id) }))
+
 /**
  * Keyword retrieval over ingested chunks with SQLite FTS5, ranked by BM25 (title and text,
  * porter-stemmed). Any free text is a valid query: it is reduced to OR-ed quoted words, so FTS5
- * syntax in the input is inert; a query without words returns no hits.
+ * syntax in the input is inert; a query without words returns no hits. Filters are applied in the
+ * same statement (see {@link filterCondition}).
  *
  * @example
  * const retriever = new FtsRetriever({ db, k: 4 })
- * const hits = await retriever.search('write-ahead log checkpoint')
+ * const hits = await retriever.search('write-ahead log checkpoint', { filter: { collection: 'docs' } })
  * const docs = await retriever.invoke('How are runs kept durable?') // Document[] for LangChain
  */
 export class FtsRetriever extends BaseRetriever<RagHitMetadata> {
@@ -61,22 +103,24 @@ export class FtsRetriever extends BaseRetriever<RagHitMetadata> {
 
   readonly k: number
   readonly collection: string | undefined
+  readonly filter: SearchFilter | undefined
   // kept out of the fields passed to super: LangChain serialises those into every trace
   readonly #db: Kysely<DB>
 
-  constructor({ db, k = DEFAULT_K, collection, ...base }: FtsRetrieverOptions) {
+  constructor({ db, k = DEFAULT_K, collection, filter, ...base }: FtsRetrieverOptions) {
     super(base)
     this.#db = db
     this.k = checkK(k)
     this.collection = collection
+    this.filter = defaultFilter(collection, filter)
   }
 
-  /** The best `k` chunks for `query`, best first. */
-  async search(query: string, opts: { k?: number } = {}): Promise<RagHit[]> {
+  /** The best `k` chunks for `query` among those passing the filter, best first. */
+  async search(query: string, opts: SearchOptions = {}): Promise<RagHit[]> {
     const k = checkK(opts.k ?? this.k)
     const match = toFtsQuery(query)
     if (match === undefined) return []
-    let q = this.#db
+    const rows = await this.#db
       .withTables<RagFtsTables>()
       .selectFrom('rag_chunks_fts')
       .innerJoin('rag_chunks as c', 'c.id', 'rag_chunks_fts.rowid')
@@ -87,17 +131,20 @@ export class FtsRetriever extends BaseRetriever<RagHitMetadata> {
         'd.title',
         'c.text as chunk',
         'd.source',
+        'd.collection',
+        sql<string | null>`d.metadata`.as('metadata'),
         sql<number>`-bm25(rag_chunks_fts)`.as('score'),
       ])
       .where('rag_chunks_fts.rag_chunks_fts', 'match', match)
-    if (this.collection !== undefined) q = q.where('d.collection', '=', this.collection)
-    return q.orderBy(sql`bm25(rag_chunks_fts)`).orderBy('c.id').limit(k).execute()
+      .where(filterCondition(mergeFilters(this.filter, opts.filter)))
+      .orderBy(sql`bm25(rag_chunks_fts)`)
+      .orderBy('c.id')
+      .limit(k)
+      .execute()
+    return rows.map((r) => ({ ...r, metadata: parseMetadata(r.metadata) }))
   }
 
   override async _getRelevantDocuments(query: string): Promise<Document<RagHitMetadata>[]> {
-    const hits = await this.search(query)
-    return hits.map(
-      ({ chunk, ...meta }) => new Document<RagHitMetadata>({ pageContent: chunk, metadata: meta, id: String(meta.id) }),
-    )
+    return hitsToDocuments(await this.search(query))
   }
 }

@@ -9,6 +9,7 @@ import { runQueueMigration } from './migrations/005-run-queue.js'
 import { tenantsMigration } from './migrations/006-tenants.js'
 import { stepCacheMigration } from './migrations/007-step-cache.js'
 import { ragMetadataMigration } from './migrations/008-rag-metadata.js'
+import { ragVectorsMigration } from './migrations/009-rag-vectors.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '006-tenants': tenantsMigration,
   '007-step-cache': stepCacheMigration,
   '008-rag-metadata': ragMetadataMigration,
+  '009-rag-vectors': ragVectorsMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

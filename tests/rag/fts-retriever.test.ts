@@ -97,6 +97,8 @@ describe('FtsRetriever', () => {
       title: 'Ranking with BM25',
       score: expect.any(Number),
       source: expect.stringMatching(/bm25\.md$/),
+      collection: 'default',
+      metadata: expect.any(Object),
     })
     expect(top?.id).toBe(String(top?.metadata.id))
     expect(await retriever.invoke('?!')).toEqual([])

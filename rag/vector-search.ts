@@ -1,0 +1,75 @@
+import { sql, type Kysely } from 'kysely'
+import type { DB } from '../store/schema.js'
+import { parseMetadata, type RagHit } from './fts-retriever.js'
+import { filterCondition, isFiltered, type SearchFilter } from './search-filter.js'
+import { toVectorBlob, type VectorIndex } from './vector-index.js'
+
+interface Row {
+  id: number
+  docId: number
+  title: string
+  chunk: string
+  source: string
+  collection: string
+  metadata: string | null
+  distance: number
+}
+
+/**
+ * The `k` chunks nearest to `vector` in `index` (cosine), nearest first, as hits whose `score` is
+ * the cosine similarity (1 − distance). Needs the sqlite-vec extension on the connection.
+ *
+ * A filter is a **prefilter**, exact: the KNN runs with `rowid IN (<ids of the chunks passing the
+ * filter>)`, which sqlite-vec 0.1.9 evaluates inside its scan, so a selective filter still returns
+ * `k` hits when `k` exist (an over-fetch-then-filter would lose them). Without a filter the KNN
+ * scans everything; if vectors of deleted chunks (not yet removed by a sync) pushed real chunks out
+ * of the top `k`, the search runs again prefiltered on the existing chunks.
+ *
+ * @example
+ * const hits = await vectorSearch(db, index, await embeddings.embedQuery('durable runs'), { k: 5, filter: { collection: 'docs' } })
+ */
+export async function vectorSearch(
+  db: Kysely<DB>,
+  index: VectorIndex,
+  vector: ArrayLike<number>,
+  opts: { k: number; filter?: SearchFilter },
+): Promise<RagHit[]> {
+  const blob = toVectorBlob(index, vector)
+  const filtered = isFiltered(opts.filter)
+  let rows = await knn(db, index, blob, opts.k, filtered ? opts.filter : undefined, filtered)
+  if (!filtered && rows.length < opts.k) {
+    const total = await countAtMost(db, opts.k)
+    if (rows.length < total) rows = await knn(db, index, blob, opts.k, undefined, true)
+  }
+  return rows.map(({ distance, metadata, ...r }) => ({ ...r, metadata: parseMetadata(metadata), score: 1 - distance }))
+}
+
+async function knn(
+  db: Kysely<DB>,
+  index: VectorIndex,
+  blob: Float32Array,
+  k: number,
+  filter: SearchFilter | undefined,
+  prefilter: boolean,
+): Promise<Row[]> {
+  const allowed = prefilter
+    ? sql`AND rowid IN (SELECT c.id FROM rag_chunks c JOIN rag_documents d ON d.id = c.document_id WHERE ${filterCondition(filter)})`
+    : sql``
+  const { rows } = await sql<Row>`
+    WITH knn AS (
+      SELECT rowid AS id, distance FROM ${sql.table(index.table)}
+      WHERE embedding MATCH ${blob} AND k = ${k} ${allowed}
+    )
+    SELECT c.id, c.document_id AS docId, d.title, c.text AS chunk, d.source, d.collection, d.metadata, knn.distance
+    FROM knn
+    JOIN rag_chunks c ON c.id = knn.id
+    JOIN rag_documents d ON d.id = c.document_id
+    ORDER BY knn.distance, c.id`.execute(db)
+  return rows
+}
+
+/** min(number of chunks, n): whether a short result is short because the corpus is. */
+async function countAtMost(db: Kysely<DB>, n: number): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM rag_chunks LIMIT ${n})`.execute(db)
+  return rows[0]?.n ?? 0
+}
