@@ -3,6 +3,7 @@ import { embeddingsFromEnv, type EmbeddingsConfig } from '../../rag/embeddings.j
 import { countVectors, findVectorIndex, listVectorIndexes, vectorIds } from '../../rag/vector-index.js'
 import { vectorSearch } from '../../rag/vector-search.js'
 import { embeddingText, syncVectors } from '../../rag/vector-sync.js'
+import { ingestPaths } from '../../rag/ingest.js'
 import { isAppError } from '../../store/app-error.js'
 import { startFakeEmbeddings, type FakeEmbeddings } from './fake-embeddings-server.js'
 import { openTempRag, type TempRag } from './temp-db.js'
@@ -68,6 +69,21 @@ describe('syncVectors + vectorSearch (real SQLite file, real sqlite-vec, endpoin
     const report = await syncVectors(db, sqlite, config(fake))
     expect(report).toMatchObject({ embedded: 1, removed: 3 })
     expect([...await vectorIds(db, index!)]).toEqual([replaced])
+  })
+
+  it('after a real re-ingest of a changed file, the old chunks lose their vectors and the new ones get theirs', async () => {
+    const { db, sqlite } = t.store
+    const path = t.write('guide.md', '# Guide\n\nWombats dig burrows.')
+    await ingestPaths(db, [path])
+    const first = await syncVectors(db, sqlite, config(fake))
+    const oldIds = [...await vectorIds(db, first.index!)]
+    t.write('guide.md', '# Guide\n\nWombats sleep all day.')
+    await ingestPaths(db, [path])
+    expect(await syncVectors(db, sqlite, config(fake))).toMatchObject({ embedded: oldIds.length, removed: oldIds.length })
+    const newIds = [...await vectorIds(db, first.index!)]
+    expect(newIds.some((id) => oldIds.includes(id))).toBe(false)
+    const [hit] = await vectorSearch(db, first.index!, fake.vectorOf('Guide wombats sleep all day'), { k: 1 })
+    expect(hit?.chunk).toContain('sleep all day')
   })
 
   it('finds the nearest chunk first, with cosine similarity as the score; filters before the KNN', async () => {
