@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { EXIT, reportError } from './exit-codes.js'
 import { registerMiscCommands } from './misc-commands.js'
+import { registerRagCommands } from './rag-commands.js'
 import { registerRunCommands } from './run-commands.js'
 import { registerServeCommand } from './serve-command.js'
 import { registerThreadCommands } from './thread-commands.js'
@@ -20,6 +21,7 @@ export function buildProgram(out: Out, err: (s: string) => void, setCode: (n: nu
   registerRunCommands(program, out, setCode)
   registerThreadCommands(program, out)
   registerMiscCommands(program, out)
+  registerRagCommands(program, out)
   registerServeCommand(program, out)
   registerValidateCommand(program, out, setCode)
   registerTestCommand(program, out, setCode)

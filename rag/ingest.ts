@@ -26,7 +26,7 @@ export interface IngestOptions {
   chunkOverlap?: number
   /** Fields of JSON/JSONL records (default {@link DEFAULT_JSON_FIELDS}); a given list replaces the default one. */
   jsonFields?: Partial<JsonFields>
-  /** Called after each file (for a progress bar). */
+  /** Called once before the first file (`done: 0`) and after each file (for a progress bar). */
   onProgress?: (p: { done: number; total: number; path: string }) => void
 }
 
@@ -83,6 +83,7 @@ export async function ingestPaths(db: Kysely<DB>, paths: string[], opts: IngestO
   const { files, skipped } = await collectFiles(paths)
   const report = emptyReport()
   report.skipped = skipped
+  if (files.length > 0) opts.onProgress?.({ done: 0, total: files.length, path: '' })
   for (const [i, file] of files.entries()) {
     await ingestFile(db, { collection, file, settings, fields, report })
     opts.onProgress?.({ done: i + 1, total: files.length, path: file.path })

@@ -119,6 +119,6 @@ describe('ingestPaths: every format', () => {
   it('reports progress per file', async () => {
     const seen: string[] = []
     await ingestPaths(t.store.db, [join(t.dir, 'guide.md'), join(t.dir, 'notes.txt')], { onProgress: (p) => seen.push(`${p.done}/${p.total}`) })
-    expect(seen).toEqual(['1/2', '2/2'])
+    expect(seen).toEqual(['0/2', '1/2', '2/2'])
   })
 })

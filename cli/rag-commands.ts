@@ -1,0 +1,118 @@
+import { resolve } from 'node:path'
+import cliProgress from 'cli-progress'
+import type { Command } from 'commander'
+import { deleteCollection, deleteDocument, listCollections, listDocuments } from '../rag/collections.js'
+import { FtsRetriever } from '../rag/fts-retriever.js'
+import { DEFAULT_COLLECTION, ingestPaths, type IngestOptions } from '../rag/ingest.js'
+import { isAppError } from '../store/app-error.js'
+import { withRuntime, type GlobalOpts } from './context.js'
+import { UsageError } from './exit-codes.js'
+import type { Out } from './render.js'
+
+const integer = (flag: string, min: number) => (v: string) => {
+  const n = Number(v)
+  if (!/^-?\d+$/.test(v.trim()) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${v}"`)
+  return n
+}
+const fieldList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean)
+
+interface IngestFlags {
+  collection: string; chunkSize?: number; chunkOverlap?: number; json?: boolean
+  textField?: string[]; titleField?: string[]; idField?: string[]
+}
+
+/** A bar on stderr, only when it is a terminal: pipes, CI logs and tests see nothing. */
+function progressBar(): { onProgress: IngestOptions['onProgress']; stop(): void } {
+  if (!process.stderr.isTTY) return { onProgress: undefined, stop: () => undefined }
+  const bar = new cliProgress.SingleBar({
+    stream: process.stderr, clearOnComplete: true, hideCursor: true, format: 'ingesting [{bar}] {value}/{total} files · {file}',
+  }, cliProgress.Presets.shades_classic)
+  let started = false
+  return {
+    onProgress: ({ done, total, path }) => {
+      if (!started) { bar.start(total, 0, { file: '' }); started = true }
+      bar.update(done, { file: path.length > 50 ? `…${path.slice(-49)}` : path })
+    },
+    stop: () => { if (started) bar.stop() },
+  }
+}
+
+/** `switchyard rag ingest|query|list|delete`: the documents the researcher answers from. Returns the `rag` command, for more subcommands. */
+export function registerRagCommands(program: Command, out: Out): Command {
+  const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOpts>()
+  const rag = program.command('rag').description('the documents the researcher answers from')
+
+  rag.command('ingest <paths...>').description('ingest md, txt, html, pdf, json and jsonl files, folders or globs ("docs/**/*.md")')
+    .option('--collection <name>', 'collection name', DEFAULT_COLLECTION)
+    .option('--chunk-size <n>', 'maximum characters per chunk (default 800)', integer('--chunk-size', 1))
+    .option('--chunk-overlap <n>', 'characters shared by neighbouring chunks (default 100)', integer('--chunk-overlap', 0))
+    .option('--text-field <names>', 'JSON fields holding the text, first found wins (default text,content,body)', fieldList)
+    .option('--title-field <names>', 'JSON fields holding the title (default title,name)', fieldList)
+    .option('--id-field <names>', 'JSON fields holding the id (default id,_id)', fieldList)
+    .option('--json', 'JSON output')
+    .action(async (paths: string[], o: IngestFlags, cmd: Command) => {
+      const bar = progressBar()
+      const jsonFields = { ...(o.textField && { text: o.textField }), ...(o.titleField && { title: o.titleField }), ...(o.idField && { id: o.idField }) }
+      const r = await withRuntime(globals(cmd), (rt) => ingestPaths(rt.store.db, paths, {
+        collection: o.collection, chunkSize: o.chunkSize, chunkOverlap: o.chunkOverlap, jsonFields, onProgress: bar.onProgress,
+      })).finally(() => bar.stop())
+      const { chunkIds: _ids, ...report } = r
+      if (o.json) { out.write(`${JSON.stringify(report)}\n`); return }
+      out.write(`ingested: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged${r.removed ? `, ${r.removed} removed` : ''}, ${r.chunks} chunks${r.skipped.length ? `, ${r.skipped.length} skipped` : ''}\n`)
+      for (const s of r.skipped) if (s.reason !== 'hidden') out.write(`  skipped ${s.path}${s.line !== undefined ? `:${s.line}` : ''}: ${s.reason}\n`)
+    })
+
+  rag.command('query <text>').description('search the ingested documents')
+    .option('--k <n>', 'number of results', integer('--k', 1), 5)
+    .option('--collection <name>', 'collection name')
+    .option('--json', 'JSON output')
+    .action(async (text: string, o: { k: number; collection?: string; json?: boolean }, cmd: Command) => {
+      const hits = await withRuntime(globals(cmd), (rt) => new FtsRetriever({ db: rt.store.db, k: o.k, collection: o.collection }).search(text, { k: o.k }))
+      if (o.json) { out.write(`${JSON.stringify(hits)}\n`); return }
+      if (hits.length === 0) out.write('no documents matched\n')
+      hits.forEach((h, i) => out.write(`[${i + 1}] ${h.title} (${h.source})  score ${h.score.toFixed(3)}\n    ${h.chunk.slice(0, 160).replaceAll('\n', ' ')}…\n`))
+    })
+
+  rag.command('list').description('collections with their document and chunk counts, or the documents of one collection')
+    .option('--collection <name>', 'list this collection\'s documents')
+    .option('--json', 'JSON output')
+    .action(async (o: { collection?: string; json?: boolean }, cmd: Command) => {
+      if (o.collection === undefined) {
+        const cols = await withRuntime(globals(cmd), (rt) => listCollections(rt.store.db))
+        if (o.json) { out.write(`${JSON.stringify(cols)}\n`); return }
+        if (cols.length === 0) out.write('no collections (add documents with: switchyard rag ingest PATH)\n')
+        const width = Math.max(10, ...cols.map((c) => c.name.length + 1))
+        for (const c of cols) out.write(`${c.name.padEnd(width)} ${c.documents} documents, ${c.chunks} chunks\n`)
+        return
+      }
+      const name = o.collection
+      const docs = await withRuntime(globals(cmd), (rt) => listDocuments(rt.store.db, name))
+      if (o.json) { out.write(`${JSON.stringify(docs)}\n`); return }
+      for (const d of docs) out.write(`${String(d.id).padStart(5)}  ${d.title}  (${d.source}; ${d.chunks} chunks, updated ${d.updatedAt})\n`)
+    })
+
+  rag.command('delete').description('delete a collection, or one document of it (--source or --id)')
+    .requiredOption('--collection <name>', 'the collection')
+    .option('--source <path>', 'only the document from this file or source (a JSON/JSONL file: all its records)')
+    .option('--id <n>', 'only the document with this id', integer('--id', 1))
+    .option('--json', 'JSON output')
+    .action(async (o: { collection: string; source?: string; id?: number; json?: boolean }, cmd: Command) => {
+      if (o.source !== undefined && o.id !== undefined) throw new UsageError('give --source or --id, not both')
+      const { source, id } = o
+      const deleted = await withRuntime(globals(cmd), async (rt) => {
+        const db = rt.store.db
+        if (id !== undefined) return deleteDocument(db, o.collection, { id })
+        if (source === undefined) return deleteCollection(db, o.collection)
+        // files are stored by absolute path; a caller-chosen source (HTTP) is taken as written first
+        return deleteDocument(db, o.collection, { source }).catch((e: unknown) => {
+          if (isAppError(e) && e.code === 'NOT_FOUND' && e.details?.source !== undefined && resolve(source) !== source) {
+            return deleteDocument(db, o.collection, { source: resolve(source) })
+          }
+          throw e
+        })
+      }, true)
+      if (o.json) { out.write(`${JSON.stringify(deleted)}\n`); return }
+      out.write(`deleted ${deleted.documents} document${deleted.documents === 1 ? '' : 's'} and ${deleted.chunks} chunk${deleted.chunks === 1 ? '' : 's'}\n`)
+    })
+  return rag
+}
