@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { startRunQueue } from '../server/run-queue.js'
 import { protocolRoutes } from '../server/routes/protocol-routes.js'
+import { ragRoutes } from '../server/routes/rag-routes.js'
 import { runsRoutes } from '../server/routes/runs-routes.js'
 import { workflowsRoutes } from '../server/routes/workflows-routes.js'
 import { parseApiKeys } from '../server/auth.js'
@@ -41,7 +42,7 @@ export function registerServeCommand(program: Command, out: Out) {
       const apiKeys = parseApiKeys(process.env.SWITCHYARD_API_KEYS)
       const dbPath = dbPathOf(cmd.optsWithGlobals<GlobalOpts>())
       const corsOrigins = o.cors?.split(',').map((s) => s.trim()).filter(Boolean)
-      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, routes: [runsRoutes, workflowsRoutes, protocolRoutes] }).catch((e: NodeJS.ErrnoException) => {
+      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, routes: [runsRoutes, workflowsRoutes, protocolRoutes, ragRoutes] }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
         throw e
       })
