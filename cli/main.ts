@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { EXIT, reportError } from './exit-codes.js'
 import { registerMiscCommands } from './misc-commands.js'
 import { registerRagCommands } from './rag-commands.js'
+import { addRagEvalCommand } from './rag-eval-command.js'
 import { registerRunCommands } from './run-commands.js'
 import { registerServeCommand } from './serve-command.js'
 import { registerThreadCommands } from './thread-commands.js'
@@ -21,7 +22,7 @@ export function buildProgram(out: Out, err: (s: string) => void, setCode: (n: nu
   registerRunCommands(program, out, setCode)
   registerThreadCommands(program, out)
   registerMiscCommands(program, out)
-  registerRagCommands(program, out)
+  addRagEvalCommand(registerRagCommands(program, out), out, setCode)
   registerServeCommand(program, out)
   registerValidateCommand(program, out, setCode)
   registerTestCommand(program, out, setCode)
