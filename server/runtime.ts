@@ -2,7 +2,8 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint'
 import { createChatModel, type ModelChoice } from '../agents/model-provider.js'
 import type { LoadedGraphs } from '../graphs/graph-loader.js'
 import { GraphRegistry, type AnyGraph } from '../graphs/registry.js'
-import { FtsRetriever } from '../rag/fts-retriever.js'
+import { embeddingsFromEnv } from '../rag/embeddings.js'
+import { createRetriever } from '../rag/retriever-factory.js'
 import { openDb, type OpenedDb } from '../store/db.js'
 import { KyselySaver } from '../store/kysely-saver.js'
 import { createRunRepo, type RunRepo } from '../store/run-repo.js'
@@ -43,7 +44,8 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const given = opts.registry
   const registry = given === undefined ? new GraphRegistry() : given instanceof GraphRegistry ? given : given.registry
   if (given !== undefined && !(given instanceof GraphRegistry)) given.useStore(store.db)
-  const docs = new FtsRetriever({ db: store.db })
+  // the researcher's retriever: BM25, hybrid (RRF with sqlite-vec vectors) when an embeddings endpoint is configured
+  const docs = createRetriever({ db: store.db, sqlite: store.sqlite, embeddings: embeddingsFromEnv(opts.env ?? process.env) })
   const compiled = new Map<string, AnyGraph>()
   return {
     store,
