@@ -5,7 +5,8 @@ import { filterCondition, isFiltered, type SearchFilter } from './search-filter.
 import { toVectorBlob, type VectorIndex } from './vector-index.js'
 
 interface Row {
-  id: number
+  /** null for a stale vector (its chunk is gone; LEFT JOIN) */
+  id: number | null
   docId: number
   title: string
   chunk: string
@@ -22,8 +23,8 @@ interface Row {
  * A filter is a **prefilter**, exact: the KNN runs with `rowid IN (<ids of the chunks passing the
  * filter>)`, which sqlite-vec 0.1.9 evaluates inside its scan, so a selective filter still returns
  * `k` hits when `k` exist (an over-fetch-then-filter would lose them). Without a filter the KNN
- * scans everything; if vectors of deleted chunks (not yet removed by a sync) pushed real chunks out
- * of the top `k`, the search runs again prefiltered on the existing chunks.
+ * scans everything; if vectors of deleted chunks (not yet removed by a sync) took places in the
+ * top `k`, the search runs again prefiltered on the existing chunks, so they are never returned.
  *
  * @example
  * const hits = await vectorSearch(db, index, await embeddings.embedQuery('durable runs'), { k: 5, filter: { collection: 'docs' } })
@@ -37,11 +38,10 @@ export async function vectorSearch(
   const blob = toVectorBlob(index, vector)
   const filtered = isFiltered(opts.filter)
   let rows = await knn(db, index, blob, opts.k, filtered ? opts.filter : undefined, filtered)
-  if (!filtered && rows.length < opts.k) {
-    const total = await countAtMost(db, opts.k)
-    if (rows.length < total) rows = await knn(db, index, blob, opts.k, undefined, true)
-  }
-  return rows.map(({ distance, metadata, ...r }) => ({ ...r, metadata: parseMetadata(metadata), score: 1 - distance }))
+  // a row without a chunk is the vector of a chunk deleted since the last sync: it took a place in the top k
+  if (!filtered && rows.some((r) => r.id === null)) rows = await knn(db, index, blob, opts.k, undefined, true)
+  return rows.flatMap(({ id, distance, metadata, ...r }) =>
+    id === null ? [] : [{ id, ...r, metadata: parseMetadata(metadata), score: 1 - distance }])
 }
 
 async function knn(
@@ -62,14 +62,8 @@ async function knn(
     )
     SELECT c.id, c.document_id AS docId, d.title, c.text AS chunk, d.source, d.collection, d.metadata, knn.distance
     FROM knn
-    JOIN rag_chunks c ON c.id = knn.id
-    JOIN rag_documents d ON d.id = c.document_id
+    LEFT JOIN rag_chunks c ON c.id = knn.id
+    LEFT JOIN rag_documents d ON d.id = c.document_id
     ORDER BY knn.distance, c.id`.execute(db)
   return rows
-}
-
-/** min(number of chunks, n): whether a short result is short because the corpus is. */
-async function countAtMost(db: Kysely<DB>, n: number): Promise<number> {
-  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM rag_chunks LIMIT ${n})`.execute(db)
-  return rows[0]?.n ?? 0
 }

@@ -5,6 +5,7 @@ import { embeddingsFromEnv, type EmbeddingsConfig } from '../../rag/embeddings.j
 import { FtsRetriever } from '../../rag/fts-retriever.js'
 import { HybridRetriever } from '../../rag/hybrid-retriever.js'
 import { reciprocalRankFusion } from '../../rag/rrf.js'
+import { SearchFilterSchema } from '../../rag/search-filter.js'
 import { syncVectors } from '../../rag/vector-sync.js'
 import { isAppError } from '../../store/app-error.js'
 import { startFakeEmbeddings, type FakeEmbeddings } from './fake-embeddings-server.js'
@@ -128,5 +129,15 @@ describe('reciprocalRankFusion', () => {
   it('sums weight / (k + rank) over the rankings and breaks ties by best rank, then id', () => {
     const fused = reciprocalRankFusion({ bm25: [hit(1), hit(2), hit(3)], vector: [hit(3), hit(4)] }, { rrfK: 0 })
     expect(fused.map((h) => [h.id, h.score])).toEqual([[3, 1 / 3 + 1], [1, 1], [2, 0.5], [4, 0.5]])
+  })
+})
+
+describe('SearchFilterSchema', () => {
+  it('accepts the documented shapes and refuses the rest', () => {
+    expect(SearchFilterSchema.parse({ collection: ['a', 'b'], source: '/x.md', metadata: { lang: ['en', 'de'], year: 2024, draft: false } }))
+      .toEqual({ collection: ['a', 'b'], source: '/x.md', metadata: { lang: ['en', 'de'], year: 2024, draft: false } })
+    for (const bad of [{ collection: [] }, { metadata: { k: { nested: 1 } } }, { metadata: { 'a"b': 1 } }, { other: 1 }, { source: '' }]) {
+      expect(SearchFilterSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false)
+    }
   })
 })

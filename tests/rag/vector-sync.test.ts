@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { embeddingsFromEnv, type EmbeddingsConfig } from '../../rag/embeddings.js'
-import { countVectors, findVectorIndex, listVectorIndexes, vectorIds } from '../../rag/vector-index.js'
+import { countVectors, dropVectorIndex, findVectorIndex, listVectorIndexes, vectorIds } from '../../rag/vector-index.js'
 import { vectorSearch } from '../../rag/vector-search.js'
 import { embeddingText, syncVectors } from '../../rag/vector-sync.js'
 import { ingestPaths } from '../../rag/ingest.js'
@@ -71,6 +71,15 @@ describe('syncVectors + vectorSearch (real SQLite file, real sqlite-vec, endpoin
     expect([...await vectorIds(db, index!)]).toEqual([replaced])
   })
 
+  it('never lets a stale vector take the place of a live chunk before the next sync', async () => {
+    const { db, sqlite } = t.store
+    const a = await addDoc(db, { source: '/a.md', title: 'A', chunks: ['red apples', 'green pears'] })
+    const { index } = await syncVectors(db, sqlite, config(fake))
+    await db.deleteFrom('rag_chunks').where('id', '=', a.chunkIds[0]!).execute()
+    const hits = await vectorSearch(db, index!, fake.vectorOf('A red apples'), { k: 1 })
+    expect(hits.map((h) => h.chunk)).toEqual(['green pears'])
+  })
+
   it('after a real re-ingest of a changed file, the old chunks lose their vectors and the new ones get theirs', async () => {
     const { db, sqlite } = t.store
     const path = t.write('guide.md', '# Guide\n\nWombats dig burrows.')
@@ -113,6 +122,12 @@ describe('syncVectors + vectorSearch (real SQLite file, real sqlite-vec, endpoin
     expect(await syncVectors(db, sqlite, other)).toMatchObject({ embedded: 2, index: { model: 'other', dimensions: 8 } })
     expect((await listVectorIndexes(db)).map((i) => [i.model, i.dimensions])).toEqual([['fake-embed', 32], ['other', 8]])
     expect(await findVectorIndex(db, 'fake-embed')).toMatchObject({ dimensions: 32 })
+    const dropped = (await findVectorIndex(db, 'other'))!
+    await dropVectorIndex(db, sqlite, dropped)
+    expect(await findVectorIndex(db, 'other')).toBeUndefined()
+    const tables = (name: string) => (sqlite.prepare('SELECT count(*) AS n FROM sqlite_master WHERE name LIKE ?').get(`${name}%`) as { n: number }).n
+    expect(tables(dropped.table)).toBe(0)
+    expect(tables((await findVectorIndex(db, 'fake-embed'))!.table)).toBeGreaterThan(0)
 
     await addDoc(db, { source: '/z.md', title: 'Z', chunks: ['zed'] })
     const liar = { ...config(fake, { SWITCHYARD_EMBEDDINGS_DIMENSIONS: '16' }), dimensions: undefined }
