@@ -68,13 +68,6 @@ export async function listDocuments(db: Kysely<DB>, collection: string, page: { 
   return rows.map(({ metadata, chunks, ...r }) => ({ ...r, chunks: Number(chunks ?? 0), metadata: parseMeta(metadata) }))
 }
 
-/** The metadata of documents by id (for search hits). */
-export async function documentMetadata(db: Kysely<DB>, ids: readonly number[]): Promise<Map<number, DocMetadata>> {
-  if (ids.length === 0) return new Map()
-  const rows = await db.selectFrom('rag_documents').select(['id', 'metadata']).where('id', 'in', [...new Set(ids)]).execute()
-  return new Map(rows.map((r) => [r.id, parseMeta(r.metadata)]))
-}
-
 /** Chunks of the documents matching `where` (counted before a delete: the cascade reports nothing). */
 const countChunks = async (db: Kysely<DB>, collection: string, ids?: number[]) => {
   let q = db.selectFrom('rag_chunks as k').innerJoin('rag_documents as d', 'd.id', 'k.document_id')

@@ -52,11 +52,18 @@ export function checkCollection(name: string): string {
   return n
 }
 
-type Existing = { id: number; source: string; content_hash: string; chunk_size: number; chunk_overlap: number }
+/** What "unchanged" is decided on. */
+export type Existing = { id: number; source: string; content_hash: string; chunk_size: number; chunk_overlap: number }
 
-const lookup = (db: Kysely<DB>, collection: string, sources: string[]) =>
-  db.selectFrom('rag_documents').select(['id', 'source', 'content_hash', 'chunk_size', 'chunk_overlap'])
-    .where('collection', '=', collection).where('source', 'in', sources).execute()
+/** The stored state of these sources (batched; a missing source is simply absent). */
+export async function findDocuments(db: Kysely<DB>, collection: string, sources: readonly string[]): Promise<Existing[]> {
+  const out: Existing[] = []
+  for (let i = 0; i < sources.length; i += CHUNK_ROWS) {
+    out.push(...await db.selectFrom('rag_documents').select(['id', 'source', 'content_hash', 'chunk_size', 'chunk_overlap'])
+      .where('collection', '=', collection).where('source', 'in', sources.slice(i, i + CHUNK_ROWS)).execute())
+  }
+  return out
+}
 
 /** Whether the stored document already holds this content cut this way. */
 export const isCurrent = (d: Existing | undefined, hash: string, s: ChunkSettings) =>
@@ -75,7 +82,7 @@ export async function writeDocuments(db: Kysely<DB>, collection: string, docs: r
   const results: DocumentResult[] = []
   for (let i = 0; i < docs.length; i += BATCH) {
     const batch = docs.slice(i, i + BATCH).map((d) => ({ ...d, hash: d.hash ?? contentHash(d.title, d.text, d.metadata) }))
-    const before = new Map((await lookup(db, collection, batch.map((d) => d.source))).map((e) => [e.source, e]))
+    const before = new Map((await findDocuments(db, collection, batch.map((d) => d.source))).map((e) => [e.source, e]))
     const changed: (DocumentInput & { hash: string; chunks: string[] })[] = []
     for (const d of batch) {
       const e = before.get(d.source)
@@ -85,7 +92,7 @@ export async function writeDocuments(db: Kysely<DB>, collection: string, docs: r
     if (changed.length === 0) continue
     results.push(...await db.transaction().execute(async (trx) => {
       // re-read inside the transaction: another ingester may have written these meanwhile
-      const now = new Map((await lookup(trx, collection, changed.map((d) => d.source))).map((e) => [e.source, e]))
+      const now = new Map((await findDocuments(trx, collection, changed.map((d) => d.source))).map((e) => [e.source, e]))
       await trx.insertInto('rag_collections').values({ name: collection }).onConflict((oc) => oc.column('name').doNothing()).execute()
       const out: DocumentResult[] = []
       const rows: { document_id: number; ord: number; text: string }[] = []

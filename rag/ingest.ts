@@ -1,12 +1,12 @@
 import { readFile, stat } from 'node:fs/promises'
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/schema.js'
-import { chunkSettings } from './chunk-text.js'
+import { chunkSettings, type ChunkSettings } from './chunk-text.js'
 import { collectFiles, type FileType, type SkippedPath, type SourceFile } from './collect-files.js'
 import { DEFAULT_JSON_FIELDS, type JsonFields } from './extract-json.js'
 import { extractFile, MULTI_DOC_TYPES, type DocMetadata } from './extract-text.js'
 import {
-  checkCollection, contentHash, DEFAULT_COLLECTION, isCurrent, pruneDocuments, sha256, writeDocuments,
+  checkCollection, contentHash, DEFAULT_COLLECTION, findDocuments, isCurrent, pruneDocuments, sha256, writeDocuments,
   type DocumentInput, type DocumentResult,
 } from './ingest-documents.js'
 
@@ -83,57 +83,86 @@ export async function ingestPaths(db: Kysely<DB>, paths: string[], opts: IngestO
   const { files, skipped } = await collectFiles(paths)
   const report = emptyReport()
   report.skipped = skipped
-  if (files.length > 0) opts.onProgress?.({ done: 0, total: files.length, path: '' })
-  for (const [i, file] of files.entries()) {
-    await ingestFile(db, { collection, file, settings, fields, report })
-    opts.onProgress?.({ done: i + 1, total: files.length, path: file.path })
+  const progress = (done: number, path: string) => opts.onProgress?.({ done, total: files.length, path })
+  if (files.length > 0) progress(0, '')
+  let done = 0
+  for (let i = 0; i < files.length;) {
+    // a group of files shares its lookups and transactions: thousands of small files do not cost
+    // thousands of commits; the byte cap bounds memory
+    const group: ReadSource[] = []
+    let bytes = 0
+    const start = i
+    while (i < files.length && i - start < GROUP_FILES && bytes < GROUP_BYTES) {
+      const read = await readSource(files[i]!, report)
+      i += 1
+      if (read) { group.push(read); bytes += read.bytes.length }
+    }
+    await ingestGroup(db, group, { collection, settings, fields, report })
+    for (const f of files.slice(start, i)) progress(++done, f.path)
   }
   return report
 }
 
-interface FileJob {
-  collection: string
+const GROUP_FILES = 64
+const GROUP_BYTES = 16 * 1024 * 1024
+
+interface ReadSource {
   file: SourceFile
-  settings: ReturnType<typeof chunkSettings>
+  bytes: Buffer
+  base: DocMetadata
+  hash: string
+}
+
+const skipper = (report: IngestReport, path: string) => (reason: string, line?: number): void => {
+  report.skipped.push(line === undefined ? { path, reason } : { path, line, reason })
+}
+
+async function readSource(file: SourceFile, report: IngestReport): Promise<ReadSource | undefined> {
+  const skip = skipper(report, file.path)
+  try {
+    const info = await stat(file.path)
+    if (info.size > MAX_BYTES[file.type]) { skip(`larger than ${MAX_BYTES[file.type]} bytes`); return undefined }
+    const bytes = await readFile(file.path)
+    const base: DocMetadata = { file_type: file.type, path: file.path, mtime: info.mtime.toISOString(), size: bytes.length }
+    return { file, bytes, base, hash: sha256(bytes) }
+  } catch (e) {
+    skip(`unreadable: ${e instanceof Error ? e.message : String(e)}`)
+    return undefined
+  }
+}
+
+interface GroupJob {
+  collection: string
+  settings: ChunkSettings
   fields: JsonFields
   report: IngestReport
 }
 
-async function ingestFile(db: Kysely<DB>, { collection, file, settings, fields, report }: FileJob): Promise<void> {
-  const skip = (reason: string, line?: number): void => {
-    report.skipped.push(line === undefined ? { path: file.path, reason } : { path: file.path, line, reason })
-  }
-  let bytes: Buffer
-  let info
-  try {
-    info = await stat(file.path)
-    if (info.size > MAX_BYTES[file.type]) return skip(`larger than ${MAX_BYTES[file.type]} bytes`)
-    bytes = await readFile(file.path)
-  } catch (e) {
-    return skip(`unreadable: ${e instanceof Error ? e.message : String(e)}`)
-  }
-  const base: DocMetadata = { file_type: file.type, path: file.path, mtime: info.mtime.toISOString(), size: bytes.length }
-  const multi = MULTI_DOC_TYPES.has(file.type)
-  const fileHash = sha256(bytes)
-  if (!multi) {
-    // the cheap path: one lookup, no extraction, no transaction
-    const found = await db.selectFrom('rag_documents').select(['id', 'source', 'content_hash', 'chunk_size', 'chunk_overlap'])
-      .where('collection', '=', collection).where('source', '=', file.path).executeTakeFirst()
-    if (isCurrent(found, fileHash, settings)) { report.unchanged += 1; return }
-  }
-  const { docs, problems } = await extractFile(file.path, file.type, bytes, fields)
-  for (const p of problems) skip(p.reason, p.line)
-  const inputs: DocumentInput[] = docs.map((d) => multi
-    ? {
-      source: `${file.path}#${d.key}`, title: d.title ?? '', text: d.text, format: d.format,
-      // positions and file facts stay out of the hash: inserting a line above must not re-chunk every record
-      hash: contentHash(d.title ?? '', d.text, d.metadata),
-      metadata: { ...d.metadata, ...base, [file.type === 'json' ? 'index' : 'line']: d.line ?? null },
+async function ingestGroup(db: Kysely<DB>, group: ReadSource[], { collection, settings, fields, report }: GroupJob): Promise<void> {
+  // the cheap path for one-document files: one lookup for the group, no extraction, no transaction
+  const singles = group.filter((g) => !MULTI_DOC_TYPES.has(g.file.type)).map((g) => g.file.path)
+  const known = new Map((await findDocuments(db, collection, singles)).map((d) => [d.source, d]))
+  const inputs: DocumentInput[] = []
+  const prunes: { prefix: string; keep: Set<string> }[] = []
+  for (const { file, bytes, base, hash } of group) {
+    const multi = MULTI_DOC_TYPES.has(file.type)
+    if (!multi && isCurrent(known.get(file.path), hash, settings)) { report.unchanged += 1; continue }
+    const { docs, problems } = await extractFile(file.path, file.type, bytes, fields)
+    for (const p of problems) skipper(report, file.path)(p.reason, p.line)
+    const mine: DocumentInput[] = docs.map((d) => multi
+      ? {
+        source: `${file.path}#${d.key}`, title: d.title ?? '', text: d.text, format: d.format,
+        // positions and file facts stay out of the hash: inserting a line above must not re-chunk every record
+        hash: contentHash(d.title ?? '', d.text, d.metadata),
+        metadata: { ...d.metadata, ...base, [file.type === 'json' ? 'index' : 'line']: d.line ?? null },
+      }
+      : { source: file.path, title: d.title ?? '', text: d.text, format: d.format, hash, metadata: { ...d.metadata, ...base } })
+    inputs.push(...mine)
+    // a file that failed as a whole (invalid JSON) keeps its old records rather than losing them all
+    if (multi && !(docs.length === 0 && problems.some((p) => p.line === undefined))) {
+      prunes.push({ prefix: `${file.path}#`, keep: new Set(mine.map((d) => d.source)) })
     }
-    : { source: file.path, title: d.title ?? '', text: d.text, format: d.format, hash: fileHash, metadata: { ...d.metadata, ...base } })
-  tally(report, await writeDocuments(db, collection, inputs, settings))
-  // a file that failed as a whole (invalid JSON) keeps its old records rather than losing them all
-  if (multi && !(docs.length === 0 && problems.some((p) => p.line === undefined))) {
-    report.removed += await pruneDocuments(db, collection, `${file.path}#`, new Set(inputs.map((d) => d.source)))
   }
+  tally(report, await writeDocuments(db, collection, inputs, settings))
+  for (const p of prunes) report.removed += await pruneDocuments(db, collection, p.prefix, p.keep)
 }

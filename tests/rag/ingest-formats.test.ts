@@ -116,6 +116,15 @@ describe('ingestPaths: every format', () => {
     expect(isAppError(err) && err.code).toBe('NOT_FOUND')
   })
 
+  it('many small files share transactions: counts, unchanged and one change among them', async () => {
+    for (let i = 0; i < 150; i++) t.write(`many/f${String(i).padStart(3, '0')}.md`, `# File ${i}\n\nbody ${i}`)
+    const dir = join(t.dir, 'many')
+    expect(await ingestPaths(t.store.db, [dir])).toMatchObject({ added: 150, chunks: 150 })
+    t.write('many/f077.md', '# File 77\n\nchanged body')
+    expect(await ingestPaths(t.store.db, [dir])).toMatchObject({ added: 0, updated: 1, unchanged: 149, chunks: 1 })
+    expect((await new FtsRetriever({ db: t.store.db }).search('changed'))[0]?.title).toBe('File 77')
+  })
+
   it('reports progress per file', async () => {
     const seen: string[] = []
     await ingestPaths(t.store.db, [join(t.dir, 'guide.md'), join(t.dir, 'notes.txt')], { onProgress: (p) => seen.push(`${p.done}/${p.total}`) })
