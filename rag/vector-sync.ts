@@ -16,7 +16,7 @@ export interface Embedder {
 export interface SyncOptions {
   /** Embed only this collection's chunks (removal of stale vectors is always global). */
   collection?: string
-  /** Chunks per `embedDocuments` call and per write transaction (default 64). */
+  /** Chunks per `embedDocuments` call and per write transaction (default 256: two requests of the client's default 128, sent concurrently). */
   batchSize?: number
   onProgress?: (p: { embedded: number; total: number }) => void
 }
@@ -48,7 +48,7 @@ export const embeddingText = (title: string, text: string): string => (`${title}
  */
 export async function syncVectors(db: Kysely<DB>, sqlite: ExtensionLoader, embedder: Embedder, opts: SyncOptions = {}): Promise<SyncReport> {
   loadSqliteVec(sqlite)
-  const batchSize = opts.batchSize ?? 64
+  const batchSize = opts.batchSize ?? 256
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new AppError('VALIDATION', `batchSize must be a positive integer, got ${batchSize}`)
   let index = await findVectorIndex(db, embedder.model, embedder.dimensions)
   const have = index ? await vectorIds(db, index) : new Set<number>()
