@@ -35,6 +35,12 @@ export interface Extraction {
   problems: ExtractProblem[]
 }
 
+/**
+ * Goes into every file's content hash: bump it when extraction changes what a file yields, so the
+ * next ingest re-extracts files whose bytes did not change (v2: migration 008's metadata).
+ */
+export const EXTRACTOR_VERSION = 'v2'
+
 /** Formats holding any number of documents, each stored as `path#key`. */
 export const MULTI_DOC_TYPES: ReadonlySet<FileType> = new Set(['json', 'jsonl'])
 

@@ -4,7 +4,7 @@ import type { DB } from '../store/schema.js'
 import { chunkSettings, type ChunkSettings } from './chunk-text.js'
 import { collectFiles, type FileType, type SkippedPath, type SourceFile } from './collect-files.js'
 import { DEFAULT_JSON_FIELDS, type JsonFields } from './extract-json.js'
-import { extractFile, MULTI_DOC_TYPES, type DocMetadata } from './extract-text.js'
+import { EXTRACTOR_VERSION, extractFile, MULTI_DOC_TYPES, type DocMetadata } from './extract-text.js'
 import {
   checkCollection, contentHash, DEFAULT_COLLECTION, findDocuments, isCurrent, pruneDocuments, sha256, writeDocuments,
   type DocumentInput, type DocumentResult,
@@ -124,7 +124,7 @@ async function readSource(file: SourceFile, report: IngestReport): Promise<ReadS
     if (info.size > MAX_BYTES[file.type]) { skip(`larger than ${MAX_BYTES[file.type]} bytes`); return undefined }
     const bytes = await readFile(file.path)
     const base: DocMetadata = { file_type: file.type, path: file.path, mtime: info.mtime.toISOString(), size: bytes.length }
-    return { file, bytes, base, hash: sha256(bytes) }
+    return { file, bytes, base, hash: sha256(Buffer.concat([Buffer.from(`${EXTRACTOR_VERSION}:${file.type}\0`), bytes])) }
   } catch (e) {
     skip(`unreadable: ${e instanceof Error ? e.message : String(e)}`)
     return undefined

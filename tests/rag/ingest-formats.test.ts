@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { copyFileSync, readFileSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -123,6 +124,16 @@ describe('ingestPaths: every format', () => {
     t.write('many/f077.md', '# File 77\n\nchanged body')
     expect(await ingestPaths(t.store.db, [dir])).toMatchObject({ added: 0, updated: 1, unchanged: 149, chunks: 1 })
     expect((await new FtsRetriever({ db: t.store.db }).search('changed'))[0]?.title).toBe('File 77')
+  })
+
+  it('a document ingested before migration 008 (plain byte hash, no metadata) is re-extracted once', async () => {
+    const path = join(t.dir, 'guide.md')
+    await ingestPaths(t.store.db, [path])
+    const old = createHash('sha256').update(readFileSync(path)).digest('hex')
+    await t.store.db.updateTable('rag_documents').set({ content_hash: old, metadata: '{}' }).execute()
+    expect(await ingestPaths(t.store.db, [path])).toMatchObject({ updated: 1 })
+    expect((await docs())[0]?.metadata).toMatchObject({ file_type: 'markdown' })
+    expect(await ingestPaths(t.store.db, [path])).toMatchObject({ unchanged: 1 })
   })
 
   it('reports progress per file', async () => {
