@@ -3,6 +3,7 @@ import { copyFileSync, readFileSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { globToRegExp } from '../../rag/collect-files.js'
 import { FtsRetriever } from '../../rag/fts-retriever.js'
 import { ingestPaths } from '../../rag/ingest.js'
 import { isAppError } from '../../store/app-error.js'
@@ -140,5 +141,16 @@ describe('ingestPaths: every format', () => {
     const seen: string[] = []
     await ingestPaths(t.store.db, [join(t.dir, 'guide.md'), join(t.dir, 'notes.txt')], { onProgress: (p) => seen.push(`${p.done}/${p.total}`) })
     expect(seen).toEqual(['0/2', '1/2', '2/2'])
+  })
+})
+
+describe('globToRegExp', () => {
+  it.each([
+    ['*.md', 'a.md', true], ['*.md', 'x/a.md', false], ['**/*.md', 'a.md', true], ['**/*.md', 'x/y/a.md', true],
+    ['docs/**', 'docs/a/b.txt', true], ['a/**/b.md', 'a/b.md', true], ['a/**/b.md', 'a/x/y/b.md', true],
+    ['f?.txt', 'f1.txt', true], ['f?.txt', 'f10.txt', false], ['[ab].md', 'b.md', true], ['[!ab].md', 'b.md', false],
+    ['*.{md,txt}', 'n.txt', true], ['*.{md,txt}', 'n.pdf', false], ['a+b(1).md', 'a+b(1).md', true], ['a.md', 'aXmd', false],
+  ])('%s matches %s: %s', (glob, path, expected) => {
+    expect(globToRegExp(glob).test(path)).toBe(expected)
   })
 })
