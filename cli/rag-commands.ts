@@ -2,7 +2,9 @@ import { resolve } from 'node:path'
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
 import { deleteCollection, deleteDocument, listCollections, listDocuments } from '../rag/collections.js'
-import { FtsRetriever } from '../rag/fts-retriever.js'
+import type { RetrievalMode } from '../rag/hybrid-retriever.js'
+import { createRetriever } from '../rag/retriever-factory.js'
+import { syncVectors } from '../rag/vector-sync.js'
 import { DEFAULT_COLLECTION, ingestPaths, type IngestOptions } from '../rag/ingest.js'
 import { isAppError } from '../store/app-error.js'
 import { withRuntime, type GlobalOpts } from './context.js'
@@ -13,6 +15,11 @@ const integer = (flag: string, min: number) => (v: string) => {
   const n = Number(v)
   if (!/^-?\d+$/.test(v.trim()) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${v}"`)
   return n
+}
+const MODES = ['bm25', 'vector', 'hybrid'] as const
+const modeOf = (v: string): RetrievalMode => {
+  if (!(MODES as readonly string[]).includes(v)) throw new UsageError(`--mode must be bm25, vector or hybrid, got "${v}"`)
+  return v as RetrievalMode
 }
 const fieldList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean)
 
@@ -53,21 +60,29 @@ export function registerRagCommands(program: Command, out: Out): Command {
     .action(async (paths: string[], o: IngestFlags, cmd: Command) => {
       const bar = progressBar()
       const jsonFields = { ...(o.textField && { text: o.textField }), ...(o.titleField && { title: o.titleField }), ...(o.idField && { id: o.idField }) }
-      const r = await withRuntime(globals(cmd), (rt) => ingestPaths(rt.store.db, paths, {
-        collection: o.collection, chunkSize: o.chunkSize, chunkOverlap: o.chunkOverlap, jsonFields, onProgress: bar.onProgress,
-      })).finally(() => bar.stop())
+      const { r, vectors } = await withRuntime(globals(cmd), async (rt) => {
+        const r = await ingestPaths(rt.store.db, paths, {
+          collection: o.collection, chunkSize: o.chunkSize, chunkOverlap: o.chunkOverlap, jsonFields, onProgress: bar.onProgress,
+        })
+        // with an embeddings endpoint: embed the chunks that have no vector yet, drop those of removed chunks
+        const synced = rt.embeddings ? await syncVectors(rt.store.db, rt.store.sqlite, rt.embeddings, { collection: o.collection }) : undefined
+        return { r, vectors: synced && { embedded: synced.embedded, removed: synced.removed, model: rt.embeddings?.model } }
+      }).finally(() => bar.stop())
       const { chunkIds: _ids, ...report } = r
-      if (o.json) { out.write(`${JSON.stringify(report)}\n`); return }
+      if (o.json) { out.write(`${JSON.stringify({ ...report, ...(vectors ? { vectors } : {}) })}\n`); return }
       out.write(`ingested: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged${r.removed ? `, ${r.removed} removed` : ''}, ${r.chunks} chunks${r.skipped.length ? `, ${r.skipped.length} skipped` : ''}\n`)
+      if (vectors) out.write(`vectors (${vectors.model}): ${vectors.embedded} embedded, ${vectors.removed} removed\n`)
       for (const s of r.skipped) if (s.reason !== 'hidden') out.write(`  skipped ${s.path}${s.line !== undefined ? `:${s.line}` : ''}: ${s.reason}\n`)
     })
 
   rag.command('query <text>').description('search the ingested documents')
     .option('--k <n>', 'number of results', integer('--k', 1), 5)
     .option('--collection <name>', 'collection name')
+    .option('--mode <mode>', 'bm25, vector or hybrid (default: hybrid with an embeddings endpoint, else bm25)', modeOf)
     .option('--json', 'JSON output')
-    .action(async (text: string, o: { k: number; collection?: string; json?: boolean }, cmd: Command) => {
-      const hits = await withRuntime(globals(cmd), (rt) => new FtsRetriever({ db: rt.store.db, k: o.k, collection: o.collection }).search(text, { k: o.k }))
+    .action(async (text: string, o: { k: number; collection?: string; mode?: RetrievalMode; json?: boolean }, cmd: Command) => {
+      const hits = await withRuntime(globals(cmd), (rt) =>
+        createRetriever({ db: rt.store.db, sqlite: rt.store.sqlite, embeddings: rt.embeddings, mode: o.mode, k: o.k, collection: o.collection }).search(text, { k: o.k }))
       if (o.json) { out.write(`${JSON.stringify(hits)}\n`); return }
       if (hits.length === 0) out.write('no documents matched\n')
       hits.forEach((h, i) => out.write(`[${i + 1}] ${h.title} (${h.source})  score ${h.score.toFixed(3)}\n    ${h.chunk.slice(0, 160).replaceAll('\n', ' ')}…\n`))

@@ -2,7 +2,7 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint'
 import { createChatModel, type ModelChoice } from '../agents/model-provider.js'
 import type { LoadedGraphs } from '../graphs/graph-loader.js'
 import { GraphRegistry, type AnyGraph } from '../graphs/registry.js'
-import { embeddingsFromEnv } from '../rag/embeddings.js'
+import { embeddingsFromEnv, type EmbeddingsConfig } from '../rag/embeddings.js'
 import { createRetriever } from '../rag/retriever-factory.js'
 import { openDb, type OpenedDb } from '../store/db.js'
 import { KyselySaver } from '../store/kysely-saver.js'
@@ -17,6 +17,8 @@ export interface Runtime {
   checkpointer: BaseCheckpointSaver
   model: ModelChoice
   registry: GraphRegistry
+  /** The embeddings endpoint (SWITCHYARD_EMBEDDINGS_MODEL…), when one is configured: retrieval is hybrid then. */
+  embeddings: EmbeddingsConfig | undefined
   /** Live tail of run event logs in this process. */
   bus: RunEventBus
   /** Abort handles of the runs executing in this process, by run id. */
@@ -45,7 +47,8 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const registry = given === undefined ? new GraphRegistry() : given instanceof GraphRegistry ? given : given.registry
   if (given !== undefined && !(given instanceof GraphRegistry)) given.useStore(store.db)
   // the researcher's retriever: BM25, hybrid (RRF with sqlite-vec vectors) when an embeddings endpoint is configured
-  const docs = createRetriever({ db: store.db, sqlite: store.sqlite, embeddings: embeddingsFromEnv(opts.env ?? process.env) })
+  const embeddings = embeddingsFromEnv(opts.env ?? process.env)
+  const docs = createRetriever({ db: store.db, sqlite: store.sqlite, embeddings })
   const compiled = new Map<string, AnyGraph>()
   return {
     store,
@@ -53,6 +56,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     checkpointer,
     model,
     registry,
+    embeddings,
     bus: new RunEventBus(),
     controllers: new Map(),
     finalStates: new RecentStates(),

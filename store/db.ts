@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
 import type { DB } from './schema.js'
 import { migrateToLatest } from './migrate.js'
+import { trySqliteVec } from './sqlite-vec.js'
 import { withStatementCache } from './statement-cache.js'
 
 export const DEFAULT_DB_PATH = '.switchyard/switchyard.db'
@@ -33,6 +34,8 @@ export async function openDb(path: string, opts: OpenDbOptions = {}): Promise<Op
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('foreign_keys = ON')
+  // vector indexes are sqlite-vec virtual tables: without the extension the schema cannot be read
+  trySqliteVec(sqlite)
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   if (opts.migrate !== false) await migrateToLatest(db)
   let closed = false

@@ -3,7 +3,9 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { chunkSettings } from '../../rag/chunk-text.js'
 import { assertCollection, deleteCollection, deleteDocument, listCollections, listDocuments } from '../../rag/collections.js'
-import { DEFAULT_K, FtsRetriever, MAX_K, type RagHit } from '../../rag/fts-retriever.js'
+import { DEFAULT_K, MAX_K, type RagHit } from '../../rag/fts-retriever.js'
+import { createRetriever } from '../../rag/retriever-factory.js'
+import { syncVectors } from '../../rag/vector-sync.js'
 import { checkCollection, contentHash, writeDocuments, type DocumentInput } from '../../rag/ingest-documents.js'
 import { emptyReport, tally } from '../../rag/ingest.js'
 import { SearchFilterSchema } from '../../rag/search-filter.js'
@@ -52,7 +54,7 @@ const hitView = (h: RagHit) => ({
 
 /**
  * `/rag/collections`: ingest JSON text documents (same hashing and replace semantics as the CLI's
- * `rag ingest`), list, search (BM25 for now) and delete. Not tenant-scoped: with API keys every
+ * `rag ingest`), list, search (hybrid with an embeddings endpoint, else BM25) and delete. Not tenant-scoped: with API keys every
  * tenant sees the same collections.
  */
 export function ragRoutes({ rt }: AppDeps) {
@@ -75,8 +77,11 @@ export function ragRoutes({ rt }: AppDeps) {
       if (sources.size !== docs.length) throw new AppError('VALIDATION', 'two documents of one request have the same source or id')
       const results = await writeDocuments(db, collection, docs, settings)
       const { added, updated, unchanged, chunks } = tally(emptyReport(), results)
+      // with an embeddings endpoint the new chunks get their vectors before the answer
+      const synced = rt.embeddings ? await syncVectors(db, rt.store.sqlite, rt.embeddings, { collection }) : undefined
       return c.json({
         collection, added, updated, unchanged, chunks,
+        ...(synced ? { vectors: { embedded: synced.embedded, removed: synced.removed } } : {}),
         documents: results.map((r) => ({ id: r.id, source: r.source, outcome: r.outcome, chunk_ids: r.chunkIds })),
       })
     })
@@ -91,7 +96,7 @@ export function ragRoutes({ rt }: AppDeps) {
       const collection = nameOf(c.req.param('name'))
       const { query, k, filter } = c.req.valid('json')
       await assertCollection(db, collection)
-      const hits = await new FtsRetriever({ db, k, collection }).search(query, { k, filter })
+      const hits = await createRetriever({ db, sqlite: rt.store.sqlite, embeddings: rt.embeddings, k, collection }).search(query, { k, filter })
       return c.json({ hits: hits.map(hitView) })
     })
     .delete('/rag/collections/:name', async (c) => c.json(await deleteCollection(db, nameOf(c.req.param('name')))))
