@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { AssistantCount, AssistantCreate, AssistantLatest, AssistantPatch, AssistantSearch } from './routes/assistant-schemas.js'
 import { RunBatch, RunCreate } from './routes/run-schemas.js'
 import { HistoryBody, StateAtCheckpoint, StateUpdate, ThreadCount, ThreadCreate, ThreadPatch, ThreadSearch } from './routes/thread-schemas.js'
+import { RagDocumentsBody, RagSearchBody } from './routes/rag-routes.js'
 import { CreateWorkflow, ExecuteWorkflow, RespondWorkflow } from './routes/workflow-schemas.js'
 
 /** Request bodies we validate, by "METHOD /path" (Hono path syntax). */
@@ -29,6 +30,8 @@ const BODIES: Record<string, z.ZodType> = {
   'POST /api/workflows/execute': ExecuteWorkflow,
   'POST /api/workflows': CreateWorkflow,
   'POST /api/workflows/:id/respond': RespondWorkflow,
+  'POST /rag/collections/:name/documents': RagDocumentsBody,
+  'POST /rag/collections/:name/search': RagSearchBody,
 }
 
 const ERROR = {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../server/app.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
 import { workflowsRoutes } from '../../server/routes/workflows-routes.js'
+import { ragRoutes } from '../../server/routes/rag-routes.js'
 import { openRuntime, type Runtime } from '../../server/runtime.js'
 
 describe('GET /openapi.json', () => {
@@ -14,7 +15,7 @@ describe('GET /openapi.json', () => {
   afterAll(async () => { await rt.close(); rmSync(dir, { recursive: true, force: true }) })
 
   it('describes every route the app serves, with the JSON Schema of validated bodies', async () => {
-    const app = createApp({ rt, routes: [runsRoutes, workflowsRoutes] })
+    const app = createApp({ rt, routes: [runsRoutes, workflowsRoutes, ragRoutes] })
     const doc = await (await app.request('/openapi.json')).json() as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> }
     expect(doc.openapi).toBe('3.1.0')
     const served = app.routes.filter((r) => r.method !== 'ALL' && !r.path.includes('*'))
@@ -24,5 +25,7 @@ describe('GET /openapi.json', () => {
     for (const p of ['/threads/{thread_id}/runs/stream', '/threads/{thread_id}/history', '/assistants/search', '/store/items', '/api/workflows/execute', '/openapi.json']) expect(doc.paths).toHaveProperty([p])
     const run = doc.paths['/threads/{thread_id}/runs/wait']!.post!.requestBody!.content['application/json']!.schema
     expect(Object.keys(run.properties ?? {})).toEqual(expect.arrayContaining(['assistant_id', 'input', 'command', 'stream_mode', 'multitask_strategy']))
+    const search = doc.paths['/rag/collections/{name}/search']!.post!.requestBody!.content['application/json']!.schema
+    expect(Object.keys(search.properties ?? {})).toEqual(expect.arrayContaining(['query', 'k', 'filter']))
   })
 })
