@@ -31,7 +31,7 @@ describe('bad flags, graphs, threads and checkpoints: one line on stderr, exit 2
     ['fork update not an object', ['fork', '%T', '--checkpoint', 'nope', '--update', '[1]'], /must be a JSON object/],
     ['unknown pause node', ['run', 'team', '--input', 'x', '--pause-before', 'ghost'], /has no node "ghost"/],
     ['bad graph format', ['graph', 'team', '--format', 'png'], /--format must be mermaid or json/],
-    ['bad --k', ['rag', 'query', 'x', '--k', '0'], /--k must be a positive integer/],
+    ['bad --k', ['rag', 'query', 'x', '--k', '0'], /--k must be an integer >= 1, got "0"/],
     ['missing rag path', ['rag', 'ingest', '/no/such/path'], /no\/such\/path/],
   ]
 
