@@ -12,6 +12,11 @@ export interface RunQueueOptions {
   webhook?: WebhookOptions
   /** Reports a run that failed outside the graph (store errors). */
   onError?: (e: unknown, run: RunRow) => void
+  /**
+   * Also look at the store this often (ms, default 30 s) for runs another process queued on the same
+   * database, e.g. the deadline timer a CLI run left at a human step; 0 turns it off.
+   */
+  pollMs?: number
 }
 
 export interface RunQueue {
@@ -104,11 +109,15 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
   await rt.runs.requeueOrphans(isProcessAlive)
   rt.wake = queued
   wake()
+  const pollMs = opts.pollMs ?? 30_000
+  const poll = pollMs > 0 ? setInterval(() => { timerDirty = true; unknown = true; wake() }, pollMs) : undefined
+  poll?.unref()
   return {
     active: () => inflight.size,
     async stop() {
       stopped = true
       if (timer) clearTimeout(timer)
+      if (poll) clearInterval(poll)
       rt.wake = () => undefined
       await Promise.allSettled([...inflight])
       await Promise.allSettled([...hooks])

@@ -42,7 +42,8 @@ describe('human step deadlines', () => {
     writeFileSync(join(dir, 'workflows/slow.yaml'), gate('slow', '3s'))
     rt = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline' }, registry: await loadGraphs({ workflowsDir: join(dir, 'workflows'), workspaceRoot: dir }) })
     srv = await startServer({ rt, port: 0, routes: [runsRoutes] })
-    queue = await startRunQueue(rt, { concurrency: 4 })
+    // pollMs: timers another process (the CLI) leaves are found within a quarter second
+    queue = await startRunQueue(rt, { concurrency: 4, pollMs: 250 })
     client = new Client({ apiUrl: srv.url, apiKey: null, callerOptions: { maxRetries: 0 } })
   })
   afterAll(async () => {
@@ -100,6 +101,20 @@ describe('human step deadlines', () => {
     } finally {
       await cli.close()
     }
+  })
+
+  it('a timer left by a CLI run is fired by the server queue watching the same database', async () => {
+    const cli = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline' }, registry: await loadGraphs({ workflowsDir: join(dir, 'workflows'), workspaceRoot: dir }) })
+    const threadId = crypto.randomUUID()
+    try {
+      const r = await runLocally(cli, { kind: 'input', graph: 'quick', threadId, input: {} }, { onEvent: () => undefined })
+      expect(r.settled.status).toBe('success')
+    } finally {
+      await cli.close()
+    }
+    const end = await until(() => values(threadId), (v) => v.status !== 'running')
+    expect(end.steps.expired).toMatchObject({ status: 'succeeded' })
+    expect(end.steps.ask).toMatchObject({ status: 'failed', error: { code: 'CANCELLED' } })
   })
 
   async function cliResume(rt: Runtime) {
