@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import type { z } from 'zod'
+import { parseDuration, type Duration } from './duration.js'
 import { AppError } from '../../store/app-error.js'
 
 /** What every step executor receives besides its `with` parameters. */
@@ -22,40 +23,24 @@ export interface StepExecutor<S extends z.ZodType = z.ZodType, O = unknown> {
   run(params: z.output<S>, ctx: StepContext): Promise<O>
 }
 
-// the same grammar as the workflow language's durations (graphs/workflow), which agents/ cannot import
-const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/
-const PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
 /** setTimeout fires at once past 2^31 - 1 ms (~24.8 days), so longer timeouts are clamped to it. */
 const MAX_TIMER_MS = 2_147_483_647
 
-/** A duration as written in YAML: a number of seconds, or `"500ms"`, `"30s"`, `"5m"`, `"1h30m"`, `"1d"`. */
-export const Duration = z.union([
-  z.number().positive().describe('seconds'),
-  z.string().regex(DURATION_RE, 'a duration such as 500ms, 30s, 5m, 1h30m or 1d'),
-])
-export type Duration = z.infer<typeof Duration>
+/** A duration as written in YAML (the workflow language's grammar): seconds, or `"500ms"`, `"30s"`, `"1h30m"`, `"1d"`. */
+export { Duration } from './duration.js'
 
 /**
- * Milliseconds of a {@link Duration}; throws `VALIDATION` on anything else, and on zero.
+ * Milliseconds of a {@link Duration} for a step's own `timeout`; throws `VALIDATION` on anything else,
+ * and on zero (a timeout of nothing).
  *
  * @example
  * durationMs(30) // 30_000
  * durationMs('1m30s') // 90_000
  */
 export function durationMs(value: number | string): number {
-  let ms = Number.NaN
-  if (typeof value === 'number') ms = value * 1_000
-  else if (typeof value === 'string' && DURATION_RE.test(value.trim())) {
-    ms = 0
-    for (const [, n, unit] of value.trim().matchAll(PART_RE)) ms += Number(n) * UNIT_MS[unit as keyof typeof UNIT_MS]
-  }
-  if (!Number.isFinite(ms) || ms <= 0) {
-    throw new AppError('VALIDATION', `invalid duration: ${String(value)} (use seconds or e.g. 500ms, 30s, 5m, 1h30m)`, {
-      details: { value },
-    })
-  }
-  return Math.round(ms)
+  const ms = Number.isFinite(value) || typeof value === 'string' ? parseDuration(value) : Number.NaN
+  if (!(ms > 0)) throw new AppError('VALIDATION', `invalid duration: ${String(value)} (use seconds or e.g. 500ms, 30s, 5m, 1h30m)`, { details: { value } })
+  return ms
 }
 
 /** The tighter of a step's own `with.timeout` and the compiler's step timeout, if any. */

@@ -104,20 +104,19 @@ export function evaluate(ast: Expr, ctx: Ctx, opts: EvalOptions = {}): unknown {
 export const evalExpression = (src: string, ctx: Ctx, opts: EvalOptions = {}): unknown =>
   evaluate(parseExpression(src), ctx, opts)
 
-/**
- * The dotted paths an expression reads, in order of first appearance: each name with its static
- * keys up to the first computed one (`steps[x].y` reads `steps` and `x`).
- * @example referencedPaths(parseExpression('steps.build.outputs.exit_code == inputs.x')) // ['steps.build.outputs.exit_code', 'inputs.x']
- */
-export function referencedPaths(ast: Expr): string[] {
-  const out = new Set<string>()
+/** A name an expression reads: its root, the static keys after it up to the first computed one, and the root's column. */
+export interface PathRef { readonly root: string; readonly keys: readonly (string | number)[]; readonly col: number }
+
+/** Every name an expression reads, in order (`steps[x].y` reads `steps` and `x`), with positions. */
+export function pathRefs(ast: Expr): PathRef[] {
+  const out: PathRef[] = []
   const segs = (segments: readonly Segment[]) => segments.forEach((s) => 'expr' in s && visit(s.expr))
   const visit = (e: Expr): void => {
     switch (e.kind) {
       case 'path': {
         const stop = e.segments.findIndex((s) => 'expr' in s)
-        const keys = (stop < 0 ? e.segments : e.segments.slice(0, stop)).map((s) => ('key' in s ? String(s.key) : ''))
-        out.add([e.root, ...keys].join('.'))
+        const keys = (stop < 0 ? e.segments : e.segments.slice(0, stop)).map((s) => ('key' in s ? s.key : ''))
+        out.push({ root: e.root, keys, col: e.col })
         return segs(e.segments)
       }
       case 'access': visit(e.target); return segs(e.segments)
@@ -129,5 +128,13 @@ export function referencedPaths(ast: Expr): string[] {
     }
   }
   visit(ast)
-  return [...out]
+  return out
 }
+
+/**
+ * The dotted paths an expression reads, in order of first appearance: each name with its static
+ * keys up to the first computed one (`steps[x].y` reads `steps` and `x`).
+ * @example referencedPaths(parseExpression('steps.build.outputs.exit_code == inputs.x')) // ['steps.build.outputs.exit_code', 'inputs.x']
+ */
+export const referencedPaths = (ast: Expr): string[] =>
+  [...new Set(pathRefs(ast).map((r) => [r.root, ...r.keys.map(String)].join('.')))]

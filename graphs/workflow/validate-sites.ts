@@ -1,6 +1,6 @@
 import { isExecutorStepType, RAW_WITH_KEYS } from '../../agents/steps/registry.js'
 import { templateVariables } from '../../agents/steps/liquid.js'
-import { parseExpression, type Expr, type Segment } from './expression.js'
+import { parseExpression, pathRefs } from './expression.js'
 import { isTemplate, type StepSpec, type WorkflowSpec } from './spec-schema.js'
 import type { YamlPath } from './yaml-source.js'
 
@@ -34,28 +34,6 @@ export interface Site {
   readonly error?: { readonly message: string; readonly col?: number }
 }
 
-function exprRefs(ast: Expr): Ref[] {
-  const out: Ref[] = []
-  const segs = (segments: readonly Segment[]) => segments.forEach((s) => 'expr' in s && visit(s.expr))
-  const visit = (e: Expr): void => {
-    switch (e.kind) {
-      case 'path': {
-        const stop = e.segments.findIndex((s) => 'expr' in s)
-        const keys = (stop < 0 ? e.segments : e.segments.slice(0, stop)).map((s) => ('key' in s ? s.key : ''))
-        out.push({ root: e.root, keys, col: e.col })
-        return segs(e.segments)
-      }
-      case 'access': visit(e.target); return segs(e.segments)
-      case 'array': return e.items.forEach(visit)
-      case 'call': return e.args.forEach(visit)
-      case 'not': return visit(e.operand)
-      case 'logical': case 'compare': visit(e.left); return visit(e.right)
-      case 'literal': return
-    }
-  }
-  visit(ast)
-  return out
-}
 
 function templateSite(text: string, base: Omit<Site, 'text' | 'kind' | 'refs'>): Site {
   try {
@@ -77,7 +55,7 @@ function templateSite(text: string, base: Omit<Site, 'text' | 'kind' | 'refs'>):
 /** An expression-or-template string as a site. */
 function valueSite(text: string, path: YamlPath, step: number | undefined): Site {
   if (isTemplate(text)) return templateSite(text, { path, step, scope: 'workflow' })
-  return { path, step, scope: 'workflow', text, kind: 'expression', refs: exprRefs(parseExpression(text)) }
+  return { path, step, scope: 'workflow', text, kind: 'expression', refs: pathRefs(parseExpression(text)) }
 }
 
 /** Every templated string inside a value (a `with` block, a `for_each` list). */
