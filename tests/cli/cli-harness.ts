@@ -20,6 +20,24 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Chil
   return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
+/**
+ * Starts `switchyard ... serve` (args before `serve` go first, e.g. `--db`) on a free port; `url`
+ * resolves with the address it prints, or rejects if it exits first.
+ */
+export function spawnServe(args: string[], env: Record<string, string> = {}): { child: ChildProcess; url: Promise<string> } {
+  const child = spawnCli([...args, 'serve', '--port', '0'], env)
+  const url = new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /serving on (http:\/\/[\d.:]+)/.exec(out)
+      if (m) resolve(m[1]!)
+    })
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)))
+  })
+  return { child, url }
+}
+
 const parseLines = (s: string) =>
   s.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { resultOf, ROOT, runCli, spawnCli } from './cli-harness.js'
+import { resultOf, ROOT, runCli, spawnServe } from './cli-harness.js'
 
 const HELLO = `name: hello
 description: greets through a real process
@@ -105,17 +105,9 @@ describe('YAML workflows in the CLI and the server', () => {
   })
 
   it('serves workflows as assistants to the official SDK', async () => {
-    const child = spawnCli(['--workflows', wf, '--db', join(dir, 'serve.db'), 'serve', '--port', '0'])
+    const { child, url: started } = spawnServe(['--workflows', wf, '--db', join(dir, 'serve.db')])
     try {
-      let stdout = ''
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout?.on('data', (d: Buffer) => {
-          stdout += d.toString()
-          const m = /serving on (http:\/\/\S+)/.exec(stdout)
-          if (m) resolve(m[1]!)
-        })
-        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stdout}`)))
-      })
+      const url = await started
       const client = new Client({ apiUrl: url, apiKey: null, callerOptions: { maxRetries: 0 } })
       expect((await client.assistants.search({ limit: 100 })).map((a) => a.graph_id)).toEqual(expect.arrayContaining(['hello', 'fails', 'team']))
       const thread = await client.threads.create()

@@ -1,23 +1,11 @@
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawnCli, tempDb } from '../cli/cli-harness.js'
+import { spawnServe, tempDb } from '../cli/cli-harness.js'
 
 type Ev = { id?: string; event: string; data: unknown }
 
 /** Starts `switchyard serve --port 0` as a child process and resolves with its URL. */
-function serve(db: string) {
-  const child = spawnCli(['serve', '--port', '0', '--db', db], { SWITCHYARD_OFFLINE_DELAY_MS: '30' })
-  const url = new Promise<string>((resolve, reject) => {
-    let out = ''
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      const m = /serving on (http:\/\/[\d.:]+)/.exec(out)
-      if (m) resolve(m[1]!)
-    })
-    child.once('close', (code) => reject(new Error(`serve exited (${code}): ${out}`)))
-  })
-  return { child, url }
-}
+const serve = (db: string) => spawnServe(['--db', db], { SWITCHYARD_OFFLINE_DELAY_MS: '30' })
 
 describe('a server killed mid-run', () => {
   const t = tempDb()

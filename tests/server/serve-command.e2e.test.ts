@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runCli, spawnCli } from '../cli/cli-harness.js'
+import { runCli, spawnServe } from '../cli/cli-harness.js'
 import { RawProtocolClient } from './protocol-harness.js'
 
 describe('switchyard serve', () => {
@@ -11,16 +11,8 @@ describe('switchyard serve', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it('serves the API to the official SDK until SIGTERM', async () => {
-    const child = spawnCli(['--db', join(dir, 'sy.db'), 'serve', '--port', '0'])
-    let stdout = ''
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout?.on('data', (d: Buffer) => {
-        stdout += d.toString()
-        const m = /serving on (http:\/\/\S+)/.exec(stdout)
-        if (m) resolve(m[1]!)
-      })
-      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stdout}`)))
-    })
+    const { child, url: started } = spawnServe(['--db', join(dir, 'sy.db')])
+    const url = await started
     const client = new Client({ apiUrl: url, apiKey: null, callerOptions: { maxRetries: 0 } })
     expect((await client.assistants.search({ limit: 100 })).map((a) => a.graph_id)).toEqual(expect.arrayContaining(['sdlc', 'team']))
     const thread = await client.threads.create()
