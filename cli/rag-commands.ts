@@ -3,12 +3,14 @@ import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
 import { deleteCollection, deleteDocument, listCollections, listDocuments } from '../rag/collections.js'
 import type { RetrievalMode } from '../rag/hybrid-retriever.js'
+import type { FusionWeights } from '../rag/rrf.js'
+import { SearchFilterSchema, type SearchFilter } from '../rag/search-filter.js'
 import { createRetriever } from '../rag/retriever-factory.js'
 import { syncVectors } from '../rag/vector-sync.js'
 import { DEFAULT_COLLECTION, ingestPaths, type IngestOptions } from '../rag/ingest.js'
 import { isAppError } from '../store/app-error.js'
 import { withRuntime, type GlobalOpts } from './context.js'
-import { UsageError } from './exit-codes.js'
+import { parseJsonFlag, UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
 
 const integer = (flag: string, min: number) => (v: string) => {
@@ -20,6 +22,20 @@ const MODES = ['bm25', 'vector', 'hybrid'] as const
 const modeOf = (v: string): RetrievalMode => {
   if (!(MODES as readonly string[]).includes(v)) throw new UsageError(`--mode must be bm25, vector or hybrid, got "${v}"`)
   return v as RetrievalMode
+}
+const weightsOf = (v: string): Partial<FusionWeights> => {
+  const out: Partial<FusionWeights> = {}
+  for (const part of v.split(',')) {
+    const m = /^\s*(bm25|vector)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part)
+    if (!m) throw new UsageError(`--weights must look like bm25=1,vector=2, got "${v}"`)
+    out[m[1] as keyof FusionWeights] = Number(m[2])
+  }
+  return out
+}
+const filterOf = (v: string): SearchFilter => {
+  const r = SearchFilterSchema.safeParse(parseJsonFlag('--filter', v))
+  if (!r.success) throw new UsageError(`--filter: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`)
+  return r.data
 }
 const fieldList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean)
 
@@ -79,10 +95,13 @@ export function registerRagCommands(program: Command, out: Out): Command {
     .option('--k <n>', 'number of results', integer('--k', 1), 5)
     .option('--collection <name>', 'collection name')
     .option('--mode <mode>', 'bm25, vector or hybrid (default: hybrid with an embeddings endpoint, else bm25)', modeOf)
+    .option('--weights <w>', 'fusion weights, e.g. bm25=1,vector=2 (default 1 each)', weightsOf)
+    .option('--filter <json>', 'source and metadata conditions, e.g. \'{"metadata":{"file_type":"pdf"}}\'', filterOf)
     .option('--json', 'JSON output')
-    .action(async (text: string, o: { k: number; collection?: string; mode?: RetrievalMode; json?: boolean }, cmd: Command) => {
+    .action(async (text: string, o: { k: number; collection?: string; mode?: RetrievalMode; weights?: Partial<FusionWeights>; filter?: SearchFilter; json?: boolean }, cmd: Command) => {
       const hits = await withRuntime(globals(cmd), (rt) =>
-        createRetriever({ db: rt.store.db, sqlite: rt.store.sqlite, embeddings: rt.embeddings, mode: o.mode, k: o.k, collection: o.collection }).search(text, { k: o.k }))
+        createRetriever({ db: rt.store.db, sqlite: rt.store.sqlite, embeddings: rt.embeddings, mode: o.mode, weights: o.weights, k: o.k, collection: o.collection })
+          .search(text, { k: o.k, filter: o.filter }))
       if (o.json) { out.write(`${JSON.stringify(hits)}\n`); return }
       if (hits.length === 0) out.write('no documents matched\n')
       hits.forEach((h, i) => out.write(`[${i + 1}] ${h.title} (${h.source})  score ${h.score.toFixed(3)}\n    ${h.chunk.slice(0, 160).replaceAll('\n', ' ')}…\n`))

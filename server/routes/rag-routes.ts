@@ -35,6 +35,10 @@ export const RagSearchBody = z.strictObject({
   k: z.number().int().min(1).max(MAX_K).default(DEFAULT_K),
   /** `source` and `metadata` conditions (the collection comes from the path). */
   filter: SearchFilterSchema.omit({ collection: true }).optional(),
+  /** Default: hybrid with an embeddings endpoint, else bm25. */
+  mode: z.enum(['bm25', 'vector', 'hybrid']).optional(),
+  /** Weights of the two rankings in the reciprocal rank fusion (default 1 each). */
+  weights: z.strictObject({ bm25: z.number().min(0).optional(), vector: z.number().min(0).optional() }).optional(),
 })
 const Page = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -94,9 +98,9 @@ export function ragRoutes({ rt }: AppDeps) {
     })
     .post('/rag/collections/:name/search', zValidator('json', RagSearchBody, invalidInput), async (c) => {
       const collection = nameOf(c.req.param('name'))
-      const { query, k, filter } = c.req.valid('json')
+      const { query, k, filter, mode, weights } = c.req.valid('json')
       await assertCollection(db, collection)
-      const hits = await createRetriever({ db, sqlite: rt.store.sqlite, embeddings: rt.embeddings, k, collection }).search(query, { k, filter })
+      const hits = await createRetriever({ db, sqlite: rt.store.sqlite, embeddings: rt.embeddings, k, collection, mode, weights }).search(query, { k, filter })
       return c.json({ hits: hits.map(hitView) })
     })
     .delete('/rag/collections/:name', async (c) => c.json(await deleteCollection(db, nameOf(c.req.param('name')))))

@@ -49,6 +49,22 @@ describe('rag with an embeddings endpoint', () => {
     expect((await ask('vector'))[0]?.title).toBe('Workshop notes')
     const hybrid = await ask('hybrid')
     expect(hybrid[0]).toMatchObject({ title: 'Workshop notes', scores: { vector: expect.any(Number) } })
+    // weights shift the fusion; filters narrow both rankings
+    const fused = async (weights: string) => {
+      const r = await runCli(['--db', db(), 'rag', 'query', 'automobile garden', '--mode', 'hybrid', '--weights', weights, '--json'], env)
+      expect(r.code).toBe(0)
+      return Object.fromEntries((JSON.parse(r.stdout) as { title: string; score: number }[]).map((h) => [h.title, h.score]))
+    }
+    const [vectorHeavy, bm25Heavy] = [await fused('bm25=1,vector=3'), await fused('bm25=3,vector=1')]
+    // the workshop notes are found only by vectors ("automobile" is a synonym of "car"): their fused score follows the vector weight
+    expect(vectorHeavy['Workshop notes']).toBeGreaterThan(bm25Heavy['Workshop notes'] ?? 0)
+    const filtered = await runCli(['--db', db(), 'rag', 'query', 'notes', '--filter', JSON.stringify({ source: join(dir, 'garden.md') }), '--json'], env)
+    expect((JSON.parse(filtered.stdout) as { title: string }[]).map((h) => h.title)).toEqual(['Garden notes'])
+    const badWeights = await runCli(['--db', db(), 'rag', 'query', 'notes', '--weights', 'bm25'], env)
+    expect([badWeights.code, badWeights.stderr]).toEqual([2, 'switchyard: --weights must look like bm25=1,vector=2, got "bm25"\n'])
+    const badFilter = await runCli(['--db', db(), 'rag', 'query', 'notes', '--filter', '{"color":"red"}'], env)
+    expect(badFilter.code).toBe(2)
+    expect(badFilter.stderr).toMatch(/^switchyard: --filter: /)
     // without the endpoint, vector mode is a clear usage error, not a silent downgrade
     const none = await runCli(['--db', db(), 'rag', 'query', 'car', '--mode', 'vector'])
     expect(none.code).toBe(2)

@@ -86,6 +86,9 @@ describe('/rag routes (real server on 127.0.0.1:0)', () => {
       ['search', { query: 'x', k: 0 }],
       ['search', { k: 3 }],
       ['search', { query: 'x', filter: { metadata: { 'a"b': 1 } } }],
+      ['search', { query: 'x', weights: { bm25: -1 } }],
+      // no embeddings endpoint here: vector mode is refused, not silently downgraded
+      ['search', { query: 'x', mode: 'vector' }],
     ]
     for (const [what, body] of bad) {
       const r = await post(`${base}/zoo%20notes/${what}`, body)
