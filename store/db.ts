@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely } from 'kysely'
 import type { DB } from './schema.js'
 import { migrateToLatest } from './migrate.js'
+import { GatedSqliteDialect } from './sqlite-dialect.js'
 import { trySqliteVec } from './sqlite-vec.js'
-import { withStatementCache } from './statement-cache.js'
 
 export const DEFAULT_DB_PATH = '.switchyard/switchyard.db'
 
@@ -36,7 +36,7 @@ export async function openDb(path: string, opts: OpenDbOptions = {}): Promise<Op
   sqlite.pragma('foreign_keys = ON')
   // vector indexes are sqlite-vec virtual tables: without the extension the schema cannot be read
   trySqliteVec(sqlite)
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  const db = new Kysely<DB>({ dialect: new GatedSqliteDialect(sqlite) })
   if (opts.migrate !== false) await migrateToLatest(db)
   let closed = false
   return {
