@@ -63,8 +63,8 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
     const head = run.attempt > 1 ? await rt.runs.headCheckpointId(run.thread_id) : undefined
     const continuing = head !== undefined && head !== run.start_checkpoint_id
     if (continuing) input = null
-    await rt.runs.setThreadStatus(run.thread_id, 'busy')
-    await emit('metadata', { run_id: run.run_id, attempt: run.attempt })
+    // independent writes, issued together so they share one commit
+    await Promise.all([rt.runs.setThreadStatus(run.thread_id, 'busy'), emit('metadata', { run_id: run.run_id, attempt: run.attempt })])
     const configurable = { ...kw.config?.configurable, thread_id: run.thread_id, ...(kw.checkpoint_id && !continuing ? { checkpoint_id: kw.checkpoint_id } : {}) }
     const events = streamGraph(graph, input, {
       config: {
@@ -118,8 +118,9 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, see
     return { values: state.values as unknown, interrupts, waiting: interrupts.length > 0 || (s.status !== 'error' && state.next.length > 0) }
   }
   let final: RunRow | undefined
+  const finish = () => rt.runs.finishRun(run.run_id, s.status, s.status === 'interrupted' ? 'cancelled' : s.error?.message ?? null)
   if (reason === 'rollback') await rt.runs.deleteRun(run.run_id)
-  else final = await rt.runs.finishRun(run.run_id, s.status, s.status === 'interrupted' ? 'cancelled' : s.error?.message ?? null)
+  else if (run.temporary) final = await finish()
   if (run.temporary) {
     // a stateless run's thread goes away; keep its final values for runs/wait
     const payload = wireJson((await ended()).values)
@@ -130,8 +131,10 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, see
   } else {
     const end = await ended()
     rt.finalStates.remember(run.run_id, { values: end.values, interrupts: end.interrupts })
-    const waiting = end.waiting
-    await rt.runs.setThreadStatus(run.thread_id, s.status === 'error' ? 'error' : waiting ? 'interrupted' : 'idle')
+    const status = s.status === 'error' ? 'error' : end.waiting ? 'interrupted' : 'idle'
+    // the run's status and its thread's, in one commit
+    const [row] = await Promise.all([reason === 'rollback' ? undefined : finish(), rt.runs.setThreadStatus(run.thread_id, status)])
+    final = row
     if (arm && s.status === 'success' && end.interrupts.length > 0) await armInterruptTimers(rt, run, end.interrupts as InterruptLike[])
   }
   rt.bus.end(run.run_id, final)
