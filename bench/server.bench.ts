@@ -10,11 +10,16 @@
  * the project's lockfile). It answers a run in about half a second, so its samples are smaller.
  * Knobs: BENCH_SEQ (200), BENCH_SECONDS (5), BENCH_OFFICIAL_SEQ (20), BENCH_OFFICIAL_SECONDS (10),
  * BENCH_INPROC_RUNS (1000), BENCH_SKIP_OFFICIAL=1.
+ *
+ * A third server, one that does no work at all (bench/server/noop-serve.ts), shows what the client and
+ * loopback HTTP cost by themselves; during each concurrent level the CPU time of the server's process
+ * tree and of this process (the client) is read, so the report can say where a machine's cores go.
  */
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { inProcessCeiling } from './server/in-process.js'
 import { concurrent, sdkClient, sequential, type RunCase } from './server/load.js'
+import { startNoopServer } from './server/noop-server.js'
 import { startOfficialServer } from './server/official-server.js'
 import type { ServerProcess } from './server/processes.js'
 import { renderReport, type GraphResult, type ServerResult } from './server/report.js'
@@ -51,8 +56,9 @@ async function measure(start: () => Promise<ServerProcess>, plan: { runs: number
       say(`${srv.name} ${c.graph}: runs.wait p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, create + wait p50 ${(latency.withCreate ?? Number.NaN).toFixed(2)} ms (${latency.runs} runs, ${latency.errors} errors${latency.firstError ? `: ${latency.firstError}` : ''})`)
       const throughput = []
       for (const clients of LEVELS) {
-        const t = await concurrent(client, c, { clients, seconds: plan.seconds })
-        say(`${srv.name} ${c.graph} ×${clients}: ${t.perSecond.toFixed(1)} runs/s (${t.runs} runs, ${t.errors} errors${t.firstError ? `: ${t.firstError}` : ''})`)
+        const t = await concurrent(client, c, { clients, seconds: plan.seconds, serverPid: srv.pid })
+        const cpu = t.serverCpuMs !== undefined ? `, CPU per run: server ${t.serverCpuMs.toFixed(2)} ms, client ${t.clientCpuMs?.toFixed(2)} ms` : ''
+        say(`${srv.name} ${c.graph} ×${clients}: ${t.perSecond.toFixed(1)} runs/s (${t.runs} runs, ${t.errors} errors${t.firstError ? `: ${t.firstError}` : ''}${cpu})`)
         throughput.push(t)
       }
       out.push({ latency, throughput })
@@ -71,16 +77,18 @@ const ours = await measure(() => startSwitchyardServer({ configPath: CONFIG, con
 const official = process.env.BENCH_SKIP_OFFICIAL === '1'
   ? CASES.map((): ServerResult => ({ error: 'skipped (BENCH_SKIP_OFFICIAL=1)' }))
   : await measure(() => startOfficialServer({ configPath: CONFIG, peerDir: PEER }), OFFICIAL)
+const noop = await measure(startNoopServer, OURS)
 const results: GraphResult[] = []
 for (const [i, c] of CASES.entries()) {
   const ceiling = await inProcessCeiling(CONFIG, c, INPROC).catch((e: unknown) => ({ error: message(e) }))
-  results.push({ graph: c.graph, switchyard: ours[i]!, official: official[i]!, ceiling })
+  results.push({ graph: c.graph, switchyard: ours[i]!, official: official[i]!, noop: noop[i]!, ceiling })
 }
 
 console.log(renderReport(results, [
   `Each run: \`threads.create\` + \`runs.wait\` with the SDK client (@langchain/langgraph-sdk 1.15.0) in this process, a new thread per run; latency is the \`runs.wait\` call (p50/p99) and both calls together (p50); throughput counts whole runs (both calls); the server runs alone while measured.`,
   `Switchyard: child process, SQLite file (WAL), 50 run workers; ${OURS.runs} sequential runs after ${OURS.warmup} warm-up, then ${OURS.seconds} s per concurrency level.`,
   `Official \`langgraphjs dev\` (@langchain/langgraph-api 2.0.0, in-memory, 10 workers): runs.wait takes ~0.5 s there, so only ${OFFICIAL.runs} sequential runs after ${OFFICIAL.warmup} warm-up (its p99 is close to the max), then ${OFFICIAL.seconds} s per concurrency level.`,
+  `No-op server: a plain node:http server answering both calls at once with canned JSON (no graph, no store): what the client and loopback HTTP cost by themselves, the floor of any server measured this way.`,
   `In-process: \`graph.invoke\` on the runtime's KyselySaver (SQLite file, durability sync), ${INPROC.runs} runs sequential, ${INPROC.runs} runs with ${INPROC.clients} in flight.`,
   `Machine: ${cpus().length} vCPU, Node ${process.versions.node}; clients and servers share the cores. Whole bench: ${((Date.now() - t0) / 1_000).toFixed(0)} s.`,
 ]))

@@ -32,7 +32,9 @@ export interface NewRun {
  */
 export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
   const threadId = r.threadId ?? randomUUID()
-  await rt.runs.ensureThread(threadId, r.graph, !(r.threadId && r.ifNotExists === 'reject'))
+  const { binding } = await rt.runs.ensureThread(threadId, r.graph, !(r.threadId && r.ifNotExists === 'reject'))
+  // the binding is awaited with the run's insert below (one commit); a failed one fails the request
+  binding?.catch(() => undefined)
   const strategy = r.multitaskStrategy ?? 'reject'
   let inflight = await rt.runs.inflightRuns(threadId)
   // an answer (any run but another timer) removes the timers waiting for the thread's interrupt deadlines
@@ -52,7 +54,7 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
       }
     }
   }
-  const run = await rt.runs.createRun({
+  const [run] = await Promise.all([rt.runs.createRun({
     run_id: randomUUID(),
     thread_id: threadId,
     graph: r.graph,
@@ -63,7 +65,7 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
     multitask_strategy: strategy,
     available_at: r.afterSeconds ? new Date(Date.now() + r.afterSeconds * 1000).toISOString() : null,
     temporary: r.temporary ? 1 : 0,
-  })
+  }), binding])
   rt.wake(run.available_at ?? undefined, run.run_id)
   return run
 }

@@ -32,9 +32,10 @@ export function createRunRepo(db: Kysely<DB>) {
     /**
      * The thread a run goes on, bound to `graph`: created when missing (unless `create` is false:
      * NOT_FOUND), bound to the graph on its first run, CONFLICT when it belongs to another graph.
-     * One select for an existing thread, an insert for a new one.
+     * One select for an existing thread, an insert for a new one. Binding a thread to its graph is a
+     * write the caller may await together with its own next ones (`binding`), so they share a commit.
      */
-    async ensureThread(threadId: string, graph: string, create = true): Promise<void> {
+    async ensureThread(threadId: string, graph: string, create = true): Promise<{ binding?: Promise<unknown> }> {
       const t = await threadsInScope().select(['graph']).where('thread_id', '=', threadId).executeTakeFirst()
       if (!t) {
         if (!create) throw new AppError('NOT_FOUND', `unknown thread ${threadId}`)
@@ -42,14 +43,13 @@ export function createRunRepo(db: Kysely<DB>) {
           .onConflict((oc) => oc.column('thread_id').doNothing()).executeTakeFirst()
         // the id is taken by a thread this caller cannot see (another tenant's)
         if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) throw new AppError('NOT_FOUND', `unknown thread ${threadId}`)
-        return
+        return {}
       }
-      if (t.graph === null) {
-        // a thread created without a graph (e.g. over HTTP) is bound to the graph of its first run
-        await db.updateTable('threads').set({ graph, updated_at: now() }).where('thread_id', '=', threadId).execute()
-      } else if (t.graph !== graph) {
+      if (t.graph !== null && t.graph !== graph) {
         throw new AppError('CONFLICT', `thread ${threadId} belongs to graph "${t.graph}", not "${graph}"`)
       }
+      // a thread created without a graph (e.g. over HTTP) is bound to the graph of its first run
+      return t.graph === null ? { binding: db.updateTable('threads').set({ graph, updated_at: now() }).where('thread_id', '=', threadId).execute() } : {}
     },
 
     getThread: (threadId: string): Promise<ThreadRow> =>

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { registryWithConfig } from '../../graphs/langgraph-config.js'
 import { openRuntime } from '../../server/runtime.js'
+import { ownCpuMs } from './cpu.js'
 import { quantile, type Latency, type RunCase, type Throughput } from './load.js'
 
 /** The ceiling a server is measured against: the same graph invoked in this process, no HTTP, no run queue. */
@@ -35,6 +36,7 @@ export async function inProcessCeiling(configPath: string, c: RunCase, opts: { r
     const seqSeconds = (performance.now() - s0) / 1_000
 
     let next = 0
+    const cpu0 = ownCpuMs()
     const c0 = performance.now()
     await Promise.all(Array.from({ length: opts.clients }, async () => {
       while (next++ < opts.runs) await one()
@@ -42,7 +44,7 @@ export async function inProcessCeiling(configPath: string, c: RunCase, opts: { r
     const seconds = (performance.now() - c0) / 1_000
     return {
       sequential: { runs: opts.runs, p50: quantile(ms, 0.5), p99: quantile(ms, 0.99), errors: 0, perSecond: opts.runs / seqSeconds },
-      concurrent: { clients: opts.clients, runs: opts.runs, seconds, perSecond: opts.runs / seconds, errors: 0 },
+      concurrent: { clients: opts.clients, runs: opts.runs, seconds, perSecond: opts.runs / seconds, errors: 0, serverCpuMs: (ownCpuMs() - cpu0) / opts.runs },
     }
   } finally {
     await rt.close()

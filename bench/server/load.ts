@@ -1,4 +1,5 @@
 import { Client } from '@langchain/langgraph-sdk'
+import { ownCpuMs, treeCpuMs } from './cpu.js'
 
 /** One run as a client does it: a new thread, then `runs.wait` for the graph's final values. */
 export interface RunCase {
@@ -14,8 +15,11 @@ export interface RunCase {
  */
 export interface Latency { runs: number; p50: number; p99: number; withCreate?: number; errors: number; firstError?: string }
 
-/** Throughput of `clients` concurrent clients, each running back to back. */
-export interface Throughput { clients: number; runs: number; seconds: number; perSecond: number; errors: number; firstError?: string }
+/**
+ * Throughput of `clients` concurrent clients, each running back to back; with the CPU time per run (ms)
+ * of the server's process tree and of this process (the client), when they could be read.
+ */
+export interface Throughput { clients: number; runs: number; seconds: number; perSecond: number; errors: number; firstError?: string; serverCpuMs?: number; clientCpuMs?: number }
 
 /** An SDK client with no retries: a failure shows as an error, not as a slow run. */
 export const sdkClient = (url: string) => new Client({ apiUrl: url, apiKey: null, callerOptions: { maxRetries: 0 } })
@@ -63,7 +67,9 @@ export async function sequential(client: Client, c: RunCase, opts: { runs: numbe
  * `clients` concurrent clients each start runs back to back until `seconds` have passed; runs/s
  * counts the successful runs over the time until the last one ended.
  */
-export async function concurrent(client: Client, c: RunCase, opts: { clients: number; seconds: number }): Promise<Throughput> {
+export async function concurrent(client: Client, c: RunCase, opts: { clients: number; seconds: number; serverPid?: number }): Promise<Throughput> {
+  const server0 = opts.serverPid === undefined ? undefined : treeCpuMs(opts.serverPid)
+  const client0 = ownCpuMs()
   const t0 = performance.now()
   const deadline = t0 + opts.seconds * 1_000
   let ok = 0
@@ -77,5 +83,11 @@ export async function concurrent(client: Client, c: RunCase, opts: { clients: nu
     }
   }))
   const seconds = (performance.now() - t0) / 1_000
-  return { clients: opts.clients, runs: ok, seconds, perSecond: ok / seconds, errors, firstError }
+  const server1 = opts.serverPid === undefined ? undefined : treeCpuMs(opts.serverPid)
+  const perRun = (ms: number | undefined) => (ms === undefined || ok === 0 ? undefined : ms / ok)
+  return {
+    clients: opts.clients, runs: ok, seconds, perSecond: ok / seconds, errors, firstError,
+    serverCpuMs: perRun(server0 !== undefined && server1 !== undefined ? server1 - server0 : undefined),
+    clientCpuMs: perRun(ownCpuMs() - client0),
+  }
 }

@@ -59,5 +59,5 @@ export async function startOfficialServer(opts: { configPath: string; peerDir: s
     await cleanup()
     throw new Error(`the official server did not start: ${(e as Error).message}\n${tail}`, { cause: e })
   }
-  return { name: 'official dev server', url, stop: cleanup }
+  return { name: 'official dev server', url, pid: child.pid, stop: cleanup }
 }

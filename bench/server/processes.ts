@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline'
 export interface ServerProcess {
   name: string
   url: string
+  /** The process whose tree serves it (for CPU accounting). */
+  pid?: number
   /** Stops the server and everything it spawned; safe to call twice. */
   stop(): Promise<void>
 }

@@ -1,4 +1,5 @@
 import type { Ceiling } from './in-process.js'
+import { cpus } from 'node:os'
 import type { Latency, Throughput } from './load.js'
 
 /** What one server measured on one graph, or why it could not. */
@@ -9,6 +10,8 @@ export interface GraphResult {
   graph: string
   switchyard: ServerResult
   official: ServerResult
+  /** A server that does no work: the client's and loopback's own cost. */
+  noop: ServerResult
   ceiling: Ceiling | { error: string }
 }
 
@@ -31,6 +34,39 @@ function ceilingRow(graph: string, c: GraphResult['ceiling']): string {
   return `| ${graph} | in-process invoke (KyselySaver, SQLite file) | ${ms(s.p50)} | ${ms(s.p99)} | – | ${rate(s.perSecond)} | – | ${rate(c.concurrent.perSecond)} | ${s.runs} / ${c.concurrent.runs} | 0 |`
 }
 
+const cpuMs = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(2))
+
+/**
+ * Where the cores go at 50 concurrent clients: CPU ms per run of each server's process tree and of the
+ * client, and the cores both use; then, per graph, a lower bound of the cores the 6× target needs: the
+ * client's own cost (against the no-op server) plus the graph's own (invoked in-process), nothing else.
+ */
+function cpuTable(results: GraphResult[]): string[] {
+  const lines = ['', '### CPU per run at 50 concurrent clients', '',
+    '| graph | subject | runs/s | server CPU ms/run | client CPU ms/run | cores in use |', '|---|---|---:|---:|---:|---:|']
+  const row = (graph: string, name: string, t: Throughput | undefined) => {
+    if (!t) return
+    const cores = t.serverCpuMs !== undefined ? (t.perSecond * (t.serverCpuMs + (t.clientCpuMs ?? 0))) / 1_000 : undefined
+    lines.push(`| ${graph} | ${name} | ${rate(t.perSecond)} | ${cpuMs(t.serverCpuMs)} | ${cpuMs(t.clientCpuMs)} | ${cores === undefined ? '–' : cores.toFixed(2)} |`)
+  }
+  for (const r of results) {
+    row(r.graph, 'Switchyard', at(r.switchyard, 50))
+    row(r.graph, 'official dev server', at(r.official, 50))
+    row(r.graph, 'no-op server', at(r.noop, 50))
+    if (!('error' in r.ceiling)) row(r.graph, 'in-process invoke (no client)', r.ceiling.concurrent)
+  }
+  lines.push('')
+  for (const r of results) {
+    const official = at(r.official, 50)?.perSecond
+    const client = at(r.noop, 50)?.clientCpuMs
+    const graph = 'error' in r.ceiling ? undefined : r.ceiling.concurrent.serverCpuMs
+    if (!official || client === undefined || graph === undefined) continue
+    const target = 6 * official
+    lines.push(`- ${r.graph}: 6× the official rate is ${rate(target)} runs/s. At that rate the client alone needs ${(target * client / 1_000).toFixed(2)} cores (${cpuMs(client)} ms per run, against the no-op server) and the graph alone ${(target * graph / 1_000).toFixed(2)} cores (${cpuMs(graph)} ms per run in-process): ${(target * (client + graph) / 1_000).toFixed(2)} of this machine's ${cpus().length}, before any HTTP handling, run queue or event log.`)
+  }
+  return lines
+}
+
 const mark = (v: number | undefined, ok: (v: number) => boolean, fmt: (v: number) => string) =>
   (v === undefined ? '–' : `${fmt(v)} ${ok(v) ? '✓' : '✗'}`)
 
@@ -43,8 +79,10 @@ export function renderReport(results: GraphResult[], notes: string[]): string {
     '|---|---|---:|---:|---:|---:|---:|---:|---|---:|',
   ]
   for (const r of results) {
-    lines.push(serverRow(r.graph, 'Switchyard', r.switchyard), serverRow(r.graph, 'official dev server', r.official), ceilingRow(r.graph, r.ceiling))
+    lines.push(serverRow(r.graph, 'Switchyard', r.switchyard), serverRow(r.graph, 'official dev server', r.official), ceilingRow(r.graph, r.ceiling),
+      serverRow(r.graph, 'no-op server (client + HTTP only)', r.noop))
   }
+  lines.push(...cpuTable(results))
   lines.push('', '### Against the targets', '',
     '| graph | Switchyard runs.wait p50 (≤ 5 ms) | ×50 runs/s vs official (≥ 6×) | ×50 runs/s vs in-process (≥ 0.5×) |',
     '|---|---:|---:|---:|')

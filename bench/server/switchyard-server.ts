@@ -17,7 +17,7 @@ export async function startSwitchyardServer(opts: { configPath: string; concurre
   const cleanup = async () => { await stop(); rmSync(dir, { recursive: true, force: true }) }
   try {
     const ready = await firstJsonLine<{ url: string }>(child, 60_000)
-    return { name: 'Switchyard', url: ready.url, stop: cleanup }
+    return { name: 'Switchyard', url: ready.url, pid: child.pid, stop: cleanup }
   } catch (e) {
     await cleanup()
     throw new Error(`Switchyard did not start: ${(e as Error).message}`, { cause: e })
