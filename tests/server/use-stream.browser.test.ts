@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startRunQueue, type RunQueue } from '../../server/run-queue.js'
+import { runsRoutes } from '../../server/routes/runs-routes.js'
+import { startTestServer, type TestServer } from './server-harness.js'
+
+const PAGE = fileURLToPath(new URL('./fixtures/use-stream-page.ts', import.meta.url))
+// Debian's chromium (apt-get install chromium); .ci/run installs it, and CI must not skip this file
+const CHROMIUM = process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium'
+const runnable = existsSync(CHROMIUM) || process.env.CI !== undefined
+
+/** Serves the bundled page (React + the SDK's useStream) from its own origin, as a web app would be. */
+async function servePage(): Promise<{ url: string; close(): Promise<void> }> {
+  const out = await build({
+    entryPoints: [PAGE], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  })
+  const js = out.outputFiles[0]!.text
+  const html = '<!doctype html><html><body><div id="root"></div><script type="module" src="/app.js"></script></body></html>'
+  const srv: Server = createServer((req, res) => {
+    const [type, body] = req.url === '/app.js' ? ['text/javascript', js] : ['text/html', html]
+    res.writeHead(200, { 'content-type': type }).end(body)
+  })
+  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok))
+  return {
+    url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((ok) => { srv.closeAllConnections(); srv.close(() => ok()) }),
+  }
+}
+
+const text = (page: Page, id: string) => page.locator(`#${id}`).textContent()
+/** Waits until the page shows `value` in element `#id`. */
+const until = (page: Page, id: string, value: string) => expect.poll(() => text(page, id), { timeout: 30_000, interval: 50 }).toBe(value)
+
+describe.skipIf(!runnable)('useStream (@langchain/langgraph-sdk/react) in Chromium', () => {
+  let api: TestServer
+  let queue: RunQueue
+  let web: Awaited<ReturnType<typeof servePage>>
+  let browser: Browser
+  const pageErrors: string[] = []
+
+  beforeAll(async () => {
+    // the page is on another origin: the server answers it only with CORS enabled
+    api = await startTestServer({ corsOrigins: ['*'], routes: [runsRoutes] })
+    queue = await startRunQueue(api.rt)
+    web = await servePage()
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await web?.close()
+    await queue?.stop()
+    await api?.close()
+  })
+
+  it('streams sdlc to its first gate, resumes it with a command, and leaves the thread as the SDK sees it', async () => {
+    const page = await browser.newPage()
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+    await page.goto(`${web.url}/?api=${encodeURIComponent(api.url)}`)
+    await page.click('#start')
+    // the hook created the thread, streamed the run and surfaced the analyst's gate as its interrupt
+    await until(page, 'gate', 'analyst')
+    const threadId = (await text(page, 'thread'))!
+    expect(threadId).toMatch(/^[0-9a-f-]{36}$/)
+    const first = JSON.parse((await text(page, 'values'))!) as { task?: string; artifacts?: Record<string, unknown> }
+    expect(first).toHaveProperty('__interrupt__')
+    expect(first.task).toBe('A URL shortener')
+    expect(Object.keys(first.artifacts ?? {})).toEqual(['analyst'])
+    expect(JSON.stringify(first.artifacts)).toContain('[offline model]')
+
+    // approve through the hook: a resume command on the same thread moves on to the architect's gate
+    await page.click('#approve')
+    await until(page, 'gate', 'architect')
+    await until(page, 'loading', 'false')
+    // the hook's values carry the pending interrupt as the stream sent it, beside the state
+    const { __interrupt__: pending, ...second } = JSON.parse((await text(page, 'values'))!) as { artifacts?: Record<string, unknown>; __interrupt__?: { value: { phase: string } }[] }
+    expect(Object.keys(second.artifacts ?? {}).sort()).toEqual(['analyst', 'architect'])
+    expect(pending?.map((i) => i.value.phase)).toEqual(['architect'])
+    expect(await text(page, 'error')).toBe('')
+    expect(pageErrors).toEqual([])
+
+    // what the browser saw is what the store holds
+    const state = await api.client.threads.getState(threadId)
+    expect(state.next).toEqual(['review_architect'])
+    expect(state.values).toEqual(second)
+    const runs = await api.client.runs.list(threadId)
+    expect(runs.map((r) => r.status)).toEqual(['success', 'success'])
+    expect((await api.client.threads.get(threadId)).status).toBe('interrupted')
+  })
+})
