@@ -9,10 +9,11 @@ import { startServer, type RunningServer, type ServeOptions } from '../../server
 export interface TestServer { srv: RunningServer; rt: Runtime; client: Client; url: string; close(): Promise<void> }
 
 /** A real server on 127.0.0.1:0 over a temp SQLite file, and the official SDK client pointed at it. */
-export async function startTestServer(opts: Omit<ServeOptions, 'rt' | 'port' | 'host'> = {}): Promise<TestServer> {
+export async function startTestServer(opts: Omit<ServeOptions, 'rt' | 'port' | 'host' | 'env'> & { env?: Record<string, string> } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sy-server-'))
-  const rt = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline' } })
-  const srv = await startServer({ ...opts, rt, port: 0 })
+  const { env, ...serveOpts } = opts
+  const rt = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline', ...env } })
+  const srv = await startServer({ ...serveOpts, rt, port: 0 })
   // no retries: a test that provokes an error wants the first answer
   const client = new Client({ apiUrl: srv.url, apiKey: null, callerOptions: { maxRetries: 0 } })
   return {

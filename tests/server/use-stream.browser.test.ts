@@ -96,4 +96,36 @@ describe.skipIf(!runnable)('useStream (@langchain/langgraph-sdk/react) in Chromi
     expect(runs.map((r) => r.status)).toEqual(['success', 'success'])
     expect((await api.client.threads.get(threadId)).status).toBe('interrupted')
   })
+  it('rejoins a run in progress after the page reloads (reconnectOnMount) and ends where the store ends', async () => {
+    // a slow offline model keeps the run going while the page reloads
+    const slow = await startTestServer({ corsOrigins: ['*'], routes: [runsRoutes], env: { SWITCHYARD_OFFLINE_DELAY_MS: '80' } })
+    const slowQueue = await startRunQueue(slow.rt)
+    try {
+      const page = await browser.newPage()
+      page.on('pageerror', (e) => pageErrors.push(e.message))
+      const joins: string[] = []
+      page.on('request', (r) => { if (r.method() === 'GET' && /\/runs\/[^/]+\/stream$/.test(new URL(r.url()).pathname)) joins.push(r.url()) })
+      await page.goto(`${web.url}/?api=${encodeURIComponent(slow.url)}`)
+      await page.click('#start')
+      await until(page, 'loading', 'true')
+      await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('thread=')
+      const threadId = new URL(page.url()).searchParams.get('thread')!
+      const [run] = await slow.client.runs.list(threadId)
+      expect(run?.status).toBe('running')
+
+      await page.reload()
+      await until(page, 'gate', 'analyst')
+      // the reloaded page joined the same run's stream instead of starting another
+      expect(joins.some((u) => u.includes(`/threads/${threadId}/runs/${run!.run_id}/stream`))).toBe(true)
+      const runs = await slow.client.runs.list(threadId)
+      expect(runs.map((r) => [r.run_id, r.status])).toEqual([[run!.run_id, 'success']])
+      // (values rebuilt after a rejoin carry no `__interrupt__` key; the gate above came from the interrupt)
+      const { __interrupt__: _pending, ...shown } = JSON.parse((await text(page, 'values'))!) as { __interrupt__?: unknown[] }
+      expect(shown).toEqual((await slow.client.threads.getState(threadId)).values)
+      expect(pageErrors).toEqual([])
+    } finally {
+      await slowQueue.stop()
+      await slow.close()
+    }
+  })
 })
