@@ -23,8 +23,8 @@ describe('switchyard rag eval', () => {
   it('bad folders and modes without embeddings exit 2 with one line on stderr', async () => {
     const missing = await runCli(['rag', 'eval', '--beir', join(ROOT, 'no-such-folder')])
     expect(missing.code).toBe(2)
-    // the reader opens the files together: whichever is missing first is named
-    expect(missing.stderr).toMatch(/^switchyard: .*no-such-folder\/\w+\.jsonl: no such file \(a BEIR folder has corpus\.jsonl/)
+    // the reader opens the three files together: whichever is found missing first is named (qrels too)
+    expect(missing.stderr).toMatch(/^switchyard: .*no-such-folder\/(\w+\.jsonl|qrels\/\w+\.tsv): no such file \(a BEIR folder has corpus\.jsonl/)
     const vector = await runCli(['rag', 'eval', '--beir', MINI, '--mode', 'vector'])
     expect(vector.code).toBe(2)
     expect(vector.stderr).toMatch(/SWITCHYARD_EMBEDDINGS_MODEL/)
