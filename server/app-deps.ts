@@ -22,6 +22,11 @@ export interface AppDeps {
   routes?: RouteFactory[]
   /** SSE heartbeat interval (ms, default 10 000). */
   heartbeatMs?: number
+  /**
+   * How often a protocol v2 session (WebSocket or SSE) looks in the store for runs another process
+   * created on its thread (ms, default 500); runs created in this process wake it at once.
+   */
+  protocolPollMs?: number
   /** Where internal (5xx) errors are reported; default `console.error`. */
   logError?: (e: Error) => void
 }

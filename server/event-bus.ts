@@ -16,6 +16,7 @@ const ENDED_KEPT = 1_000
 export class RunEventBus {
   readonly #em = new EventEmitter().setMaxListeners(0)
   readonly #ended = new Map<string, RunRow | null>()
+  readonly #created = new EventEmitter().setMaxListeners(0)
 
   publish(runId: string, ev: StoredEvent): void {
     this.#em.emit(runId, ev)
@@ -32,6 +33,16 @@ export class RunEventBus {
   /** The final row of a run that ended here recently; null when it ended without one; undefined when unknown. */
   ended(runId: string): RunRow | null | undefined {
     return this.#ended.get(runId)
+  }
+
+  /** A run was queued on `threadId` in this process (thread-wide readers, e.g. protocol sessions, look at once). */
+  runCreated(threadId: string, runId: string): void {
+    this.#created.emit(threadId, runId)
+  }
+
+  onRunCreated(threadId: string, fn: (runId: string) => void): () => void {
+    this.#created.on(threadId, fn)
+    return () => void this.#created.off(threadId, fn)
   }
 
   subscribe(runId: string, fn: (ev: StoredEvent | null, final?: RunRow) => void): () => void {

@@ -67,6 +67,7 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
     temporary: r.temporary ? 1 : 0,
   }), binding])
   rt.wake(run.available_at ?? undefined, run.run_id)
+  rt.bus.runCreated(threadId, run.run_id)
   return run
 }
 

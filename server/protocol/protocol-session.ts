@@ -10,7 +10,10 @@ export interface FrameSink { send(frame: ServerFrame): void | Promise<void> }
 
 /** Tuning of a session. */
 export interface SessionOptions {
-  /** How often a live feed looks for a run created by another client (ms, default 500). */
+  /**
+   * How often a live feed looks in the store for a run that another process created on its thread (ms,
+   * default 500); a run created in this process (any client, any transport) wakes it at once.
+   */
   pollMs?: number
   /** Subscriptions arriving within this window are replayed together (ms, default 10). */
   batchMs?: number
@@ -40,7 +43,11 @@ export class ProtocolSession {
   /** Seq the pump has handled through; undefined until the first subscription starts it. */
   #pumpAt: number | undefined
 
-  constructor(readonly rt: Runtime, readonly threadId: string, readonly sink: FrameSink, readonly opts: SessionOptions = {}) {}
+  readonly #offCreated: () => void
+
+  constructor(readonly rt: Runtime, readonly threadId: string, readonly sink: FrameSink, readonly opts: SessionOptions = {}) {
+    this.#offCreated = rt.bus.onRunCreated(threadId, () => this.poke())
+  }
 
   get closed(): boolean { return this.#abort.signal.aborted }
 
@@ -52,6 +59,7 @@ export class ProtocolSession {
   /** Stops the pump; frames still queued on the lane are dropped by a closed sink. */
   close(): void {
     this.#abort.abort()
+    this.#offCreated()
     clearTimeout(this.#flushTimer)
     this.#flushTimer = undefined
     for (const b of this.#pending.splice(0)) b.resolve()

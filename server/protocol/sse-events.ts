@@ -37,7 +37,7 @@ export function sseProtocolEvents(c: Context, deps: AppDeps, threadId: string, o
         if (f.type === 'event') await stream.writeSSE({ id: f.event_id, event: f.method, data: encodeFrame(f) })
         else if (f.type === 'error') await stream.writeSSE({ event: 'error', data: encodeFrame(f) })
       },
-    }, { onError: (e) => log(toAppError(e)) })
+    }, { onError: (e) => log(toAppError(e)), pollMs: deps.protocolPollMs })
     const closed = new Promise<void>((resolve) => stream.onAbort(resolve))
     stream.onAbort(() => session.close())
     const beat = setInterval(() => { stream.write(': heartbeat\n\n').catch(() => undefined) }, deps.heartbeatMs ?? 10_000)

@@ -67,7 +67,7 @@ export function attachWebSocket(server: Server, app: Hono, deps: AppDeps): WebSo
   const alive = new WeakMap<WebSocket, boolean>()
 
   function connect(ws: WebSocket, threadId: string, scope: RequestScope): void {
-    const session = new ProtocolSession(deps.rt, threadId, { send: (f) => sendFrame(ws, f) }, { onError: (e) => log(toAppError(e)) })
+    const session = new ProtocolSession(deps.rt, threadId, { send: (f) => sendFrame(ws, f) }, { onError: (e) => log(toAppError(e)), pollMs: deps.protocolPollMs })
     const ctx = { rt: deps.rt, threadId, session }
     alive.set(ws, true)
     ws.on('pong', () => alive.set(ws, true))

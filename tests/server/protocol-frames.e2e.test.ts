@@ -118,6 +118,27 @@ describe('protocol v2: bad frames get typed errors and the server keeps serving'
     await c.close()
   })
 
+  it('a run created over HTTP wakes a live WebSocket session at once, not at its store poll', async () => {
+    // the poll (for runs of other processes) is set far beyond the wait below: only the bus can deliver in time
+    const slowPoll = await bootProtocolServer(join(dir, 'poll.db'), {}, { protocolPollMs: 600_000 })
+    try {
+      const thread = await slowPoll.client.threads.create()
+      const c = await RawProtocolClient.open(slowPoll.wsUrl(thread.thread_id))
+      await c.command('subscription.subscribe', { channels: ['lifecycle', 'updates'] })
+      for (const task of ['first over HTTP', 'second over HTTP']) {
+        const run = await slowPoll.client.runs.create(thread.thread_id, 'team', { input: { task }, streamMode: ['updates'] })
+        await slowPoll.client.runs.join(thread.thread_id, run.run_id)
+      }
+      await c.waitFor(() => c.events().filter(isRootEnd).length === 2, 15_000)
+      expect(c.events().filter((e) => e.method === 'updates').map((e) => e.params!.data.node)).toEqual(
+        // the second run starts from the first one's state: its driver goes straight to the report
+        ['driver', 'researcher', 'driver', 'generator', 'driver', 'report', 'driver', 'report'])
+      await c.close()
+    } finally {
+      await slowPoll.stop()
+    }
+  })
+
   it('sends WebSocket upgrades through the app: API keys and tenant scopes apply as on HTTP', async () => {
     const secured = await bootProtocolServer(join(dir, 'auth.db'), {}, { apiKeys: parseApiKeys('key-aaaa-1111=tenantA,key-bbbb-2222=tenantB') })
     try {
