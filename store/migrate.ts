@@ -10,6 +10,7 @@ import { tenantsMigration } from './migrations/006-tenants.js'
 import { stepCacheMigration } from './migrations/007-step-cache.js'
 import { ragMetadataMigration } from './migrations/008-rag-metadata.js'
 import { ragVectorsMigration } from './migrations/009-rag-vectors.js'
+import { runOrdinalMigration } from './migrations/010-run-ordinal.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '007-step-cache': stepCacheMigration,
   '008-rag-metadata': ragMetadataMigration,
   '009-rag-vectors': ragVectorsMigration,
+  '010-run-ordinal': runOrdinalMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

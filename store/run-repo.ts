@@ -63,9 +63,10 @@ export function createRunRepo(db: Kysely<DB>) {
       await db.updateTable('threads').set({ status, updated_at: now() }).where('thread_id', '=', threadId).execute()
     },
 
-    /** Queues a run (status pending). */
-    async createRun(run: Omit<Insertable<RunTable>, 'status' | 'error' | 'pid'> & { kind: RunKind }): Promise<RunRow> {
-      return db.insertInto('runs').values({ ...run, status: 'pending', error: null, pid: null }).returningAll().executeTakeFirstOrThrow()
+    /** Queues a run (status pending), numbered after the thread's other runs in the same statement. */
+    async createRun(run: Omit<Insertable<RunTable>, 'status' | 'error' | 'pid' | 'ordinal'> & { kind: RunKind }): Promise<RunRow> {
+      const ordinal = sql<number>`(select coalesce(max(r.ordinal), 0) + 1 from runs r where r.thread_id = ${run.thread_id})`
+      return db.insertInto('runs').values({ ...run, status: 'pending', error: null, pid: null, ordinal }).returningAll().executeTakeFirstOrThrow()
     },
 
     /** Settles a run; returns its row as stored (undefined when it is gone). */

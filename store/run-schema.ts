@@ -41,6 +41,8 @@ export interface RunTable {
   start_checkpoint_id: string | null
   /** A stateless run's thread is deleted when it ends. */
   temporary: Generated<number>
+  /** Its place among the thread's runs (from 1), set when queued; a deleted run leaves a gap. */
+  ordinal: Generated<number>
 }
 
 export interface RunEventTable {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type Database from 'better-sqlite3'
 import {
   CompiledQuery,
@@ -26,6 +27,14 @@ export interface GatedSqliteOptions {
 interface Pending { resolve: () => void; reject: (e: unknown) => void }
 
 /**
+ * Connections of this process with a group open, by database file. A group holds SQLite's write lock
+ * until the end of the turn; another connection of the same process writing the same file meanwhile
+ * would wait for it inside SQLite's busy handler, which blocks the very thread that is to commit it (a
+ * 5 s stall, then SQLITE_BUSY). So a connection about to write first commits the groups of its siblings.
+ */
+const openGroups = new Map<string, Set<SharedConnection>>()
+
+/**
  * The one better-sqlite3 connection, shared by every borrower kysely hands out: a transaction at a
  * time owns it (statements of others wait for its end, a statement run meanwhile would join it), and
  * outside transactions writes are grouped into one commit per turn of the event loop.
@@ -34,6 +43,8 @@ class SharedConnection {
   readonly #raw: Database.Database
   readonly #prepare: (sql: string) => Database.Statement
   readonly #group: boolean
+  /** The database file, for finding sibling connections (undefined in memory: no siblings). */
+  readonly #file: string | undefined
   #owner: object | undefined
   #waiters: (() => void)[] = []
   /** Writes run inside the open group transaction, settled when it commits. */
@@ -44,6 +55,7 @@ class SharedConnection {
     const cache = withStatementCache(raw, opts.statements)
     this.#prepare = (sql) => cache.prepare(sql) as unknown as Database.Statement
     this.#group = opts.groupCommit ?? true
+    this.#file = raw.memory ? undefined : resolve(raw.name)
   }
 
   /** Resolves when `who` may run a statement (or, with `own`, when it owns the connection). */
@@ -52,6 +64,7 @@ class SharedConnection {
     if (own) {
       this.#owner = who
       this.flush()
+      this.#flushSiblings()
     }
   }
 
@@ -68,6 +81,7 @@ class SharedConnection {
     const stmt = this.#prepare(q.sql)
     const params = q.parameters as unknown[]
     if (stmt.readonly || this.#owner === who) return this.#run<R>(stmt, params)
+    this.#flushSiblings()
     if (!this.#group || !BATCHABLE.test(q.sql)) {
       this.flush()
       return this.#run<R>(stmt, params)
@@ -89,6 +103,7 @@ class SharedConnection {
     const batch = this.#batch
     if (batch === undefined) return
     this.#batch = undefined
+    if (this.#file !== undefined) openGroups.get(this.#file)?.delete(this)
     try {
       this.#raw.prepare('commit').run()
     } catch (e) {
@@ -104,12 +119,23 @@ class SharedConnection {
     this.#raw.prepare('begin').run()
     const batch: Pending[] = []
     this.#batch = batch
+    if (this.#file !== undefined) {
+      const open = openGroups.get(this.#file) ?? openGroups.set(this.#file, new Set()).get(this.#file)!
+      open.add(this)
+    }
     setImmediate(() => { if (this.#batch === batch) this.flush() })
     return batch
   }
 
+  #flushSiblings(): void {
+    const open = this.#file === undefined ? undefined : openGroups.get(this.#file)
+    if (open === undefined) return
+    for (const other of [...open]) if (other !== this) other.flush()
+  }
+
   #fail(batch: Pending[], e: unknown): void {
     this.#batch = undefined
+    if (this.#file !== undefined) openGroups.get(this.#file)?.delete(this)
     for (const p of batch) p.reject(e)
   }
 

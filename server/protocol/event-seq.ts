@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import type { RunRow } from '../../store/run-schema.js'
 import type { Runtime } from '../runtime.js'
 
@@ -9,10 +8,10 @@ import type { Runtime } from '../runtime.js'
  *
  *   seq = rank × SEQ_STRIDE + local      event_id = `${run_id}:${local}`
  *
- * where `rank` is the run's position (from 1) among the thread's runs in creation order. So a seq names
- * the same event after a dropped connection and after a restart, grows across runs, and `since` /
- * `subscription.reconnect` replay exactly what came after it. (Deleting an earlier run shifts later ranks;
- * event ids name the run and do not move.)
+ * where `rank` is the run's ordinal among the thread's runs (from 1, fixed when it was queued). So a seq
+ * names the same event after a dropped connection, after a restart and after an earlier run is deleted,
+ * grows across runs, and `since` / `subscription.reconnect` replay exactly what came after it. A run
+ * deleted while it was the thread's last (a rollback) leaves its ordinal to the next run.
  */
 export const SEQ_STRIDE = 1_000_000_000
 
@@ -42,11 +41,10 @@ export interface RankedRun { rank: number; run: RunRow }
 /** Pending or running: its log may still grow. */
 export const isInFlight = (r: Pick<RunRow, 'status'>): boolean => r.status === 'pending' || r.status === 'running'
 
-/** The thread's runs in creation order, ranked from 1. */
+/** The thread's runs in order, ranked by their ordinals (deleted runs leave gaps). */
 export async function threadRuns(rt: Runtime, threadId: string): Promise<RankedRun[]> {
-  const rows = await rt.store.db.selectFrom('runs').selectAll().where('thread_id', '=', threadId)
-    .orderBy('created_at').orderBy(sql`rowid`).execute()
-  return rows.map((run, i) => ({ rank: i + 1, run }))
+  const rows = await rt.store.db.selectFrom('runs').selectAll().where('thread_id', '=', threadId).orderBy('ordinal').execute()
+  return rows.map((run) => ({ rank: run.ordinal, run }))
 }
 
 /**

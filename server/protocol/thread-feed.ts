@@ -42,13 +42,18 @@ export async function* threadFeed(rt: Runtime, threadId: string, o: ThreadFeedOp
   const waitForRun = o.nextRun ?? ((signal?: AbortSignal) => pause(o.pollMs ?? 500, signal))
   let runs: RankedRun[] = []
   while (!o.signal?.aborted) {
-    if (!runs[rank - 1]) runs = await threadRuns(rt, threadId)
-    const r = runs[rank - 1]
+    // the run at `rank`, or the next one after a gap a deleted run left
+    let r = runs.find((x) => x.rank >= rank)
+    if (!r) {
+      runs = await threadRuns(rt, threadId)
+      r = runs.find((x) => x.rank >= rank)
+    }
     if (!r) {
       if (!o.live) return
       await waitForRun(o.signal)
       continue
     }
+    if (r.rank > rank) { rank = r.rank; local = -1 }
     const it = runEvents(rt, r.run, { live: o.live, signal: o.signal })
     let end
     for (;;) {
@@ -64,7 +69,7 @@ export async function* threadFeed(rt: Runtime, threadId: string, o: ThreadFeedOp
       // requeued after a crash: follow it again, after what was already yielded
       continue
     }
-    // a deleted run (rollback) frees its rank: the next run takes it
+    // a deleted run (rollback) frees its rank: the next run queued takes it, or a later one follows
     if (end === 'gone') runs = []
     else rank += 1
     local = -1

@@ -124,6 +124,36 @@ describe('protocol v2 replay from the durable log', () => {
     expect(sse2.map((s) => s.id)).toEqual(live.slice(4).map((e) => e.event_id))
   })
 
+  it('deleting an earlier run moves no seq: since and a full replay find the later runs where they were', async () => {
+    const threadId = randomUUID()
+    const c = await RawProtocolClient.open(h.wsUrl(threadId))
+    await c.command('subscription.subscribe', { channels: ['lifecycle', 'values'] })
+    for (const [i, task] of ['one', 'two', 'three'].entries()) {
+      await c.command('run.start', { assistant_id: 'team', input: { task } })
+      await c.waitFor(() => c.events().filter(isRootEnd).length === i + 1)
+    }
+    const live = c.events()
+    await c.close()
+    const rankOf = (f: Frame) => Math.floor(f.seq! / 1e9)
+    expect([...new Set(live.map(rankOf))]).toEqual([1, 2, 3])
+
+    const [first] = (await h.client.runs.list(threadId)).sort((x, y) => x.created_at.localeCompare(y.created_at))
+    await h.client.runs.delete(threadId, first!.run_id)
+    expect(await h.client.runs.list(threadId)).toHaveLength(2)
+
+    // a client holding a seq inside run 3 resumes exactly after it
+    const third = live.filter((f) => rankOf(f) === 3)
+    const cut = third[1]!
+    const d = await RawProtocolClient.open(h.wsUrl(threadId))
+    await d.command('subscription.subscribe', { channels: ['lifecycle', 'values'], since: cut.seq })
+    await d.waitFor(isRootEnd)
+    expect(d.events().map(shape)).toEqual(third.slice(2).map(shape))
+    await d.close()
+    // from the start: runs 2 and 3 with the seqs and ids they had
+    const all = await replayAll(h, threadId, 0, ['lifecycle', 'values'])
+    expect(all.map(shape)).toEqual(live.filter((f) => rankOf(f) > 1).map(shape))
+  })
+
   it('the SDK\'s own WebSocket reconnect (re-subscribe, dedup by event_id) loses and repeats nothing', async () => {
     const sockets: WebSocket[] = []
     const thread = h.client.threads.stream({

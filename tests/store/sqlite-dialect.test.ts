@@ -117,4 +117,18 @@ describe('GatedSqliteDialect', () => {
     await w
     await plain.destroy()
   })
+
+  it('lets a second connection of this process write the same file while a group is open: it commits that group first', async () => {
+    const raw = new Database(join(dir, 't.db'))
+    // a short busy timeout: without the sibling commit this write would wait it out and fail SQLITE_BUSY
+    raw.pragma('busy_timeout = 200')
+    const second = new Kysely<T>({ dialect: new GatedSqliteDialect(raw) })
+    await second.selectFrom('items').selectAll().execute()
+    const grouped = db.insertInto('items').values({ id: 1, who: 'first connection' }).execute()
+    await names() // the group of the first connection is open now, holding the write lock
+    await second.insertInto('items').values({ id: 2, who: 'second connection' }).execute()
+    await grouped
+    expect(committed()).toEqual(['first connection', 'second connection'])
+    await second.destroy()
+  })
 })
