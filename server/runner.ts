@@ -117,11 +117,12 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, see
     const interrupts = state.tasks.flatMap((t) => t.interrupts) as unknown[]
     return { values: state.values as unknown, interrupts, waiting: interrupts.length > 0 || (s.status !== 'error' && state.next.length > 0) }
   }
+  const rolledBack = reason === 'rollback'
+  if (rolledBack) await rt.runs.deleteRun(run.run_id)
+  const finish = async () => rolledBack ? undefined : rt.runs.finishRun(run.run_id, s.status, s.status === 'interrupted' ? 'cancelled' : s.error?.message ?? null)
   let final: RunRow | undefined
-  const finish = () => rt.runs.finishRun(run.run_id, s.status, s.status === 'interrupted' ? 'cancelled' : s.error?.message ?? null)
-  if (reason === 'rollback') await rt.runs.deleteRun(run.run_id)
-  else if (run.temporary) final = await finish()
   if (run.temporary) {
+    final = await finish()
     // a stateless run's thread goes away; keep its final values for runs/wait
     const payload = wireJson((await ended()).values)
     await rt.runs.setPayload(run.run_id, payload)
@@ -133,8 +134,7 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, see
     rt.finalStates.remember(run.run_id, { values: end.values, interrupts: end.interrupts })
     const status = s.status === 'error' ? 'error' : end.waiting ? 'interrupted' : 'idle'
     // the run's status and its thread's, in one commit
-    const [row] = await Promise.all([reason === 'rollback' ? undefined : finish(), rt.runs.setThreadStatus(run.thread_id, status)])
-    final = row
+    ;[final] = await Promise.all([finish(), rt.runs.setThreadStatus(run.thread_id, status)])
     if (arm && s.status === 'success' && end.interrupts.length > 0) await armInterruptTimers(rt, run, end.interrupts as InterruptLike[])
   }
   rt.bus.end(run.run_id, final)

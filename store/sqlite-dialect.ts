@@ -92,7 +92,7 @@ class SharedConnection {
       result = this.#run<R>(stmt, params)
     } catch (e) {
       // a constraint failure undoes the statement alone; an I/O or full-disk error can undo the group
-      if (!this.#raw.inTransaction && this.#batch === batch) this.#fail(batch, e)
+      if (!this.#raw.inTransaction && this.#batch === batch) for (const p of this.#take() ?? []) p.reject(e)
       throw e
     }
     return new Promise((resolve, reject) => batch.push({ resolve: () => resolve(result), reject }))
@@ -100,14 +100,12 @@ class SharedConnection {
 
   /** Commits the open group now (before a transaction or a statement that must run alone). */
   flush(): void {
-    const batch = this.#batch
+    const batch = this.#take()
     if (batch === undefined) return
-    this.#batch = undefined
-    if (this.#file !== undefined) openGroups.get(this.#file)?.delete(this)
     try {
-      this.#raw.prepare('commit').run()
+      this.#prepare('commit').run()
     } catch (e) {
-      if (this.#raw.inTransaction) this.#raw.prepare('rollback').run()
+      if (this.#raw.inTransaction) this.#prepare('rollback').run()
       for (const p of batch) p.reject(e)
       return
     }
@@ -116,7 +114,7 @@ class SharedConnection {
 
   #open(): Pending[] {
     if (this.#batch !== undefined) return this.#batch
-    this.#raw.prepare('begin').run()
+    this.#prepare('begin').run()
     const batch: Pending[] = []
     this.#batch = batch
     if (this.#file !== undefined) {
@@ -133,10 +131,12 @@ class SharedConnection {
     for (const other of [...open]) if (other !== this) other.flush()
   }
 
-  #fail(batch: Pending[], e: unknown): void {
+  /** Closes the open group's books (it is committed or gone): its writes, for settling. */
+  #take(): Pending[] | undefined {
+    const batch = this.#batch
     this.#batch = undefined
-    if (this.#file !== undefined) openGroups.get(this.#file)?.delete(this)
-    for (const p of batch) p.reject(e)
+    if (batch !== undefined && this.#file !== undefined) openGroups.get(this.#file)?.delete(this)
+    return batch
   }
 
   #run<R>(stmt: Database.Statement, params: unknown[]): QueryResult<R> {
