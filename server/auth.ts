@@ -38,12 +38,39 @@ export function parseApiKeys(raw: string | undefined): ApiKeys | undefined {
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
 
-/** The key a request presents: `x-api-key`, or `Authorization: Bearer <key>`. */
+/**
+ * A browser cannot set headers on a WebSocket, and the SDK's WebSocket transport refuses a client that has
+ * them (`apiKey`, `defaultHeaders`): its way out is a `webSocketFactory`, which can only choose the URL and
+ * the subprotocols. So an upgrade request may carry its key as the subprotocol `x-api-key.<base64url key>`
+ * (Kubernetes does the same with bearer tokens): unlike a query parameter, it stays out of the URLs that
+ * proxies and access logs record. Base64url because a subprotocol must be an HTTP token.
+ */
+export const WS_KEY_PROTOCOL = 'x-api-key.'
+
+/** Whether a subprotocol offered on a WebSocket upgrade carries an API key (it must not be echoed when another can be). */
+export const isKeyProtocol = (p: string): boolean => p.startsWith(WS_KEY_PROTOCOL)
+
+/**
+ * The subprotocol that presents `key` on a WebSocket upgrade.
+ *
+ * @example
+ * new WebSocket(`${wsUrl}/threads/${id}/stream/events`, [keyProtocol(KEY)])   // in a browser
+ */
+export const keyProtocol = (key: string): string => WS_KEY_PROTOCOL + Buffer.from(key, 'utf8').toString('base64url')
+
+function keyOfProtocols(header: string | undefined): string | undefined {
+  const offered = (header ?? '').split(',').map((p) => p.trim()).find(isKeyProtocol)
+  const b64 = offered?.slice(WS_KEY_PROTOCOL.length)
+  return b64 && /^[A-Za-z0-9_-]+$/.test(b64) ? Buffer.from(b64, 'base64url').toString('utf8') : undefined
+}
+
+/** The key a request presents: `x-api-key`, `Authorization: Bearer <key>`, or (WebSocket upgrades only) the subprotocol. */
 const presented = (h: (name: string) => string | undefined) => {
   const x = h('x-api-key')
   if (x) return x
   const m = /^Bearer\s+(.+)$/i.exec(h('authorization') ?? '')
-  return m?.[1]?.trim()
+  if (m?.[1]) return m[1].trim()
+  return h('upgrade')?.toLowerCase() === 'websocket' ? keyOfProtocols(h('sec-websocket-protocol')) : undefined
 }
 
 /**
@@ -61,7 +88,7 @@ export function apiKeyAuth(keys: ApiKeys, db: Kysely<DB>): MiddlewareHandler {
     let tenant: string | undefined
     if (key) for (const [k, t] of keys) if (same(k, key)) tenant = t
     if (tenant === undefined) {
-      throw new AppError('UNAUTHORIZED', key ? 'unknown API key' : 'an API key is required (x-api-key or Authorization: Bearer)')
+      throw new AppError('UNAUTHORIZED', key ? 'unknown API key' : `an API key is required (x-api-key or Authorization: Bearer; on a WebSocket, the subprotocol ${WS_KEY_PROTOCOL}<base64url key>)`)
     }
     const id = /^\/(?:threads|api\/workflows)\/([^/]+)/.exec(c.req.path)?.[1]
     if (id && !['search', 'count', 'execute'].includes(id)) {

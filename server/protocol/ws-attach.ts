@@ -4,6 +4,7 @@ import type { Hono } from 'hono'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { toAppError } from '../../store/app-error.js'
 import type { AppDeps } from '../app-deps.js'
+import { isKeyProtocol } from '../auth.js'
 import { parseFrame, runCommand } from './command-dispatch.js'
 import { ProtocolSession } from './protocol-session.js'
 import { encodeFrame, type ServerFrame } from './protocol-wire.js'
@@ -48,9 +49,17 @@ function sendFrame(ws: WebSocket, frame: ServerFrame): Promise<void> | void {
 }
 
 /**
+ * The subprotocol the server agrees to: a client that offers any must get one back, or browsers fail the
+ * handshake. One that carries no API key if offered; else the key's own (sent back to the client that sent it).
+ */
+const chooseProtocol = (offered: Set<string>): string | false =>
+  [...offered].find((p) => !isKeyProtocol(p)) ?? [...offered][0] ?? false
+
+/**
  * Serves the protocol v2 WebSocket (`GET /threads/{thread_id}/stream/events`) on the Node HTTP server
  * that serves `app`: the upgrade request first goes through the app as a GET (so its middleware — auth,
- * tenant scope — applies; `protocolRoutes` must be mounted), then one {@link ProtocolSession} per
+ * tenant scope — applies; `protocolRoutes` must be mounted; a browser, which cannot set headers on a WebSocket,
+ * presents its API key as the subprotocol `x-api-key.<base64url key>`, see `keyProtocol`), then one {@link ProtocolSession} per
  * connection serves the thread in the path (created by its first `run.start`), in that request's scope.
  * Every frame gets an answer; a bad one (not JSON, no id, unknown method, bad params) gets a typed error
  * frame and the connection keeps serving. Clients are pinged every `deps.heartbeatMs` (default 10 s) and
@@ -62,7 +71,7 @@ function sendFrame(ws: WebSocket, frame: ServerFrame): Promise<void> | void {
  * // on shutdown: await ws.close(); server.close()
  */
 export function attachWebSocket(server: Server, app: Hono, deps: AppDeps): WebSocketAttachment {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxBodyBytes ?? 1024 * 1024 })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxBodyBytes ?? 1024 * 1024, handleProtocols: chooseProtocol })
   const log = deps.logError ?? ((e: Error) => console.error(e.cause ?? e))
   const alive = new WeakMap<WebSocket, boolean>()
 

@@ -77,18 +77,18 @@ export class RawProtocolClient {
     })
   }
 
-  static open(url: string, headers: Record<string, string> = {}): Promise<RawProtocolClient> {
+  static open(url: string, headers: Record<string, string> = {}, protocols: string[] = []): Promise<RawProtocolClient> {
     return new Promise((resolve, reject) => {
-      const s = new WsWebSocket(url, { headers })
+      const s = new WsWebSocket(url, protocols, { headers })
       s.once('open', () => resolve(new RawProtocolClient(s)))
       s.once('error', reject)
     })
   }
 
   /** The HTTP status an upgrade is refused with (it must be refused). */
-  static refusal(url: string, headers: Record<string, string> = {}): Promise<number> {
+  static refusal(url: string, headers: Record<string, string> = {}, protocols: string[] = []): Promise<number> {
     return new Promise((resolve, reject) => {
-      const s = new WsWebSocket(url, { headers })
+      const s = new WsWebSocket(url, protocols, { headers })
       s.once('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); res.resume() })
       s.once('open', () => { s.close(); reject(new Error('the upgrade was accepted')) })
       s.once('error', () => undefined)
