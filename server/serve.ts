@@ -6,6 +6,7 @@ import { createApp, type AppDeps } from './app.js'
 import { ensureGraphAssistants } from './graph-assistants.js'
 import { attachWebSocket } from './protocol/ws-attach.js'
 import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js'
+import { DEFAULT_STORE_SWEEP_MS, startStoreSweeper } from './store-sweeper.js'
 
 export interface ServeOptions extends Omit<AppDeps, 'rt'> {
   /** Interface to listen on (default 127.0.0.1: not reachable from other machines). */
@@ -20,6 +21,8 @@ export interface ServeOptions extends Omit<AppDeps, 'rt'> {
   env?: NodeJS.ProcessEnv
   /** Graphs to serve (default: the built-ins); ignored when `rt` is given. */
   registry?: RuntimeOptions['registry']
+  /** How often expired store items are deleted (ms, default 60 000; 0: never, reads still skip them). */
+  storeSweepMs?: number
 }
 
 export interface RunningServer {
@@ -40,7 +43,7 @@ export interface RunningServer {
  * const client = new Client({ apiUrl: srv.url })
  */
 export async function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
-  const { host = '127.0.0.1', port = 8123, dbPath = DEFAULT_DB_PATH, rt: given, env, registry, ...appOpts } = opts
+  const { host = '127.0.0.1', port = 8123, dbPath = DEFAULT_DB_PATH, rt: given, env, registry, storeSweepMs = DEFAULT_STORE_SWEEP_MS, ...appOpts } = opts
   const rt = given ?? await openRuntime({ dbPath, env, registry })
   try {
     await ensureGraphAssistants(rt)
@@ -52,11 +55,15 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     })
     // protocol v2 WebSocket upgrades go through the app's GET route (auth and tenant scope apply)
     const ws = attachWebSocket(server, app, deps)
+    const sweeper = storeSweepMs > 0
+      ? startStoreSweeper(rt.store.db, { intervalMs: storeSweepMs, onError: deps.logError ?? ((e) => console.error(e)) })
+      : undefined
     const shown = host.includes(':') ? `[${host}]` : host
     return {
       url: `http://${shown}:${actualPort}`, host, port: actualPort, rt, app,
       close: async () => {
         await ws.close() // upgraded sockets would keep the server open
+        await sweeper?.stop()
         await new Promise<void>((ok, fail) => {
           server.close((e) => (e ? fail(e) : ok()))
           server.closeIdleConnections()

@@ -33,7 +33,7 @@ export interface AssistantVersionTable {
 
 /**
  * The long-term key-value store of the `/store` API. `namespace` is the labels joined by `.`
- * (labels may not contain a period), `value` is a JSON object.
+ * (labels may not contain a period), `value` is a JSON object. Items with a TTL expire (migration 012).
  */
 export interface StoreItemTable {
   tenant: Generated<string>
@@ -42,6 +42,10 @@ export interface StoreItemTable {
   value: string
   created_at: Generated<string>
   updated_at: Generated<string>
+  /** Minutes the item lives after its last write or refreshing read; null: it never expires. */
+  ttl_minutes: number | null
+  /** When the item is gone, in epoch ms (reads skip it, the sweep deletes it); null when `ttl_minutes` is. */
+  expires_at: number | null
 }
 
 export interface ServerTables {

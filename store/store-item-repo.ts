@@ -2,8 +2,9 @@ import { sql, type Kysely } from 'kysely'
 import { AppError } from './app-error.js'
 import { jsonContains } from './json-filter.js'
 import type { DB } from './schema.js'
-import { writeTenant } from './tenant-scope.js'
 import type { StoreItemRow } from './server-schema.js'
+import { expiresAt, notExpired, refreshTtl, type Clock } from './store-ttl.js'
+import { writeTenant } from './tenant-scope.js'
 
 type Json = Record<string, unknown>
 
@@ -21,26 +22,52 @@ export function namespaceKey(namespace: string[]): string {
 }
 
 const split = (ns: string): string[] => (ns === '' ? [] : ns.split('.'))
-const toItem = (r: StoreItemRow): StoreItem => ({ ...r, namespace: split(r.namespace), value: JSON.parse(r.value) as Json })
+type ItemColumns = Pick<StoreItemRow, 'namespace' | 'key' | 'value' | 'created_at' | 'updated_at'>
+const COLUMNS = ['namespace', 'key', 'value', 'created_at', 'updated_at'] as const
+const toItem = (r: ItemColumns): StoreItem => ({ ...r, namespace: split(r.namespace), value: JSON.parse(r.value) as Json })
 const matches = (labels: string[], pattern: string[]) => pattern.every((p, i) => p === '*' || labels[i] === p)
 
-/** The long-term store behind `/store/*`. Takes a db or a transaction, never opens one. */
-export function createStoreItemRepo(db: Kysely<DB>) {
-  // store items always belong to a tenant ('' on an open server), part of their key
-  const mine = () => db.selectFrom('store_items').where('tenant', '=', writeTenant())
+/**
+ * The long-term store behind `/store/*`. Takes a db or a transaction, never opens one. An item put with a
+ * `ttl` (minutes) is gone once it expires: no read returns it, and a put over it starts a new item.
+ * Reads refresh the expiry of what they return unless told not to (`refreshTtl: false`).
+ *
+ * @example
+ * const repo = createStoreItemRepo(db)
+ * await repo.put(['users', 'ana'], 'prefs', { theme: 'dark' }, { ttl: 60 })
+ * await repo.get(['users', 'ana'], 'prefs', { refreshTtl: false })
+ */
+export function createStoreItemRepo(db: Kysely<DB>, opts: { now?: Clock } = {}) {
+  const clock = opts.now ?? (() => Date.now())
+  // store items always belong to a tenant ('' on an open server), part of their key; expired ones do not exist
+  const mine = (now: number) => db.selectFrom('store_items').where('tenant', '=', writeTenant()).where(notExpired(now))
+  const refresh = (now: number, rows: ItemColumns[], wanted: boolean | undefined) =>
+    wanted === false ? undefined : refreshTtl(db, { tenant: writeTenant(), items: rows, now })
   const underPrefix = (prefix: string[]) => {
     const p = namespaceKey(prefix)
     return prefix.length === 0 ? sql<boolean>`1 = 1` : sql<boolean>`(namespace = ${p} or substr(namespace, 1, ${p.length + 1}) = ${`${p}.`})`
   }
   return {
-    async put(namespace: string[], key: string, value: Json): Promise<void> {
-      const now = new Date().toISOString()
-      await db.insertInto('store_items').values({ tenant: writeTenant(), namespace: namespaceKey(namespace), key, value: JSON.stringify(value), created_at: now, updated_at: now })
-        .onConflict((oc) => oc.columns(['tenant', 'namespace', 'key']).doUpdateSet({ value: JSON.stringify(value), updated_at: now })).execute()
+    /** Writes the item; `ttl` in minutes (null or absent: it never expires) replaces any earlier one. */
+    async put(namespace: string[], key: string, value: Json, o: { ttl?: number | null } = {}): Promise<void> {
+      const ms = clock()
+      const now = new Date(ms).toISOString()
+      const ttl = o.ttl ?? null
+      const expires = expiresAt(ttl, ms)
+      const json = JSON.stringify(value)
+      await db.insertInto('store_items')
+        .values({ tenant: writeTenant(), namespace: namespaceKey(namespace), key, value: json, created_at: now, updated_at: now, ttl_minutes: ttl, expires_at: expires })
+        .onConflict((oc) => oc.columns(['tenant', 'namespace', 'key']).doUpdateSet({
+          value: json, updated_at: now, ttl_minutes: ttl, expires_at: expires,
+          // an expired row the sweep has not reached yet is gone: this put creates the item anew
+          created_at: sql<string>`case when store_items.expires_at is not null and store_items.expires_at <= ${ms} then ${now} else store_items.created_at end`,
+        })).execute()
     },
 
-    async get(namespace: string[], key: string): Promise<StoreItem | null> {
-      const r = await mine().selectAll().where('namespace', '=', namespaceKey(namespace)).where('key', '=', key).executeTakeFirst()
+    async get(namespace: string[], key: string, o: { refreshTtl?: boolean } = {}): Promise<StoreItem | null> {
+      const now = clock()
+      const r = await mine(now).select(COLUMNS).where('namespace', '=', namespaceKey(namespace)).where('key', '=', key).executeTakeFirst()
+      if (r) await refresh(now, [r], o.refreshTtl)
       return r ? toItem(r) : null
     },
 
@@ -49,18 +76,20 @@ export function createStoreItemRepo(db: Kysely<DB>) {
     },
 
     /** Items under `prefix` whose value contains `filter`; `query` is a case-insensitive substring of the value's JSON. */
-    async search(prefix: string[], q: { filter?: Json; query?: string; limit: number; offset: number }): Promise<StoreItem[]> {
-      let s = mine().selectAll().where(underPrefix(prefix))
+    async search(prefix: string[], q: { filter?: Json; query?: string; limit: number; offset: number; refreshTtl?: boolean }): Promise<StoreItem[]> {
+      const now = clock()
+      let s = mine(now).select(COLUMNS).where(underPrefix(prefix))
       if (q.filter !== undefined) s = s.where(jsonContains(sql.ref('value'), q.filter))
       if (q.query) s = s.where(sql<boolean>`instr(lower(value), lower(${q.query})) > 0`)
       const rows = await s.orderBy('updated_at', 'desc').orderBy('namespace').orderBy('key').limit(q.limit).offset(q.offset).execute()
+      await refresh(now, rows, q.refreshTtl)
       return rows.map(toItem)
     },
 
     /** Distinct namespaces matching `prefix` and `suffix` (`*` matches any label), cut to `maxDepth` labels. */
     async listNamespaces(q: { prefix?: string[]; suffix?: string[]; maxDepth?: number; limit: number; offset: number }): Promise<string[][]> {
       const literal = q.prefix && !q.prefix.includes('*') ? q.prefix : []
-      const rows = await mine().select('namespace').distinct().where(underPrefix(literal)).execute()
+      const rows = await mine(clock()).select('namespace').distinct().where(underPrefix(literal)).execute()
       const found = new Map<string, string[]>()
       for (const { namespace } of rows) {
         const labels = split(namespace)
