@@ -2,27 +2,35 @@ import type { z } from 'zod'
 import { assertCheckpoint, readThreadHistory, readThreadState, type ThreadState } from '../thread-state.js'
 import { isDict, threadGraph, type CommandAnswer, type CommandContext } from './command-context.js'
 import type { ListCheckpointsParams, StateGetParams } from './protocol-frames.js'
+import { readNamespaceState } from './namespace-state.js'
 import { protocolFault, relabel } from './protocol-wire.js'
 
 function rootOnly(ns: string[] | undefined): void {
-  if (ns && ns.length > 0) throw protocolFault('no_such_namespace', `no state for namespace ${JSON.stringify(ns)}: only the root graph ([]) has state here`)
+  if (ns && ns.length > 0) throw protocolFault('not_supported', `state.listCheckpoints lists the root graph's checkpoints ([]); for a subgraph namespace, state.get reads its latest state`)
 }
 
+const pick = (values: unknown, keys: string[] | undefined): unknown =>
+  keys && isDict(values) ? Object.fromEntries(Object.entries(values).filter(([k]) => keys.includes(k))) : values
+
 /**
- * `state.get`: the thread's head values (only `keys`, if given) and checkpoint, plus `next` and the
- * pending `interrupts`. A thread that does not exist yet (the SDK names threads before their first run)
- * has empty values.
+ * `state.get`: the head values (only `keys`, if given) and checkpoint, plus `next` and the pending
+ * `interrupts`, of the root graph (`namespace` absent or `[]`) or of a subgraph namespace as events name it
+ * (`["child:<task id>"]`, its latest checkpoint; `no_such_namespace` if it has none). A thread that does not
+ * exist yet (the SDK names threads before their first run) has empty root values.
  */
 export async function getState(ctx: CommandContext, p: z.infer<typeof StateGetParams>): Promise<CommandAnswer> {
-  rootOnly(p.namespace)
-  if (!(await threadGraph(ctx))) return { result: { values: {}, next: [], interrupts: [] } }
+  const graph = await threadGraph(ctx)
+  if (p.namespace && p.namespace.length > 0) {
+    const s = await readNamespaceState(ctx, graph, p.namespace)
+    const { values, ...rest } = s
+    return { result: { values: pick(values, p.keys), ...rest }, meta: { thread_id: ctx.threadId, namespace: p.namespace } }
+  }
+  if (!graph) return { result: { values: {}, next: [], interrupts: [] } }
   const s = await readThreadState(ctx.rt, ctx.threadId)
-  const keys = p.keys
-  const values = keys && isDict(s.values) ? Object.fromEntries(Object.entries(s.values).filter(([k]) => keys.includes(k))) : s.values
   const cp = s.checkpoint
   return {
     result: {
-      values,
+      values: pick(s.values, p.keys),
       ...(cp?.checkpoint_id ? { checkpoint: { id: cp.checkpoint_id, ...(cp.checkpoint_ns ? { ns: cp.checkpoint_ns } : {}) } } : {}),
       next: s.next,
       interrupts: s.tasks.flatMap((t) => t.interrupts),

@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import { Client } from '@langchain/langgraph-sdk'
 import { WebSocket as WsWebSocket } from 'ws'
+import type { GraphRegistry } from '../../graphs/registry.js'
 import { createApp, type AppDeps } from '../../server/app.js'
 import { ensureGraphAssistants } from '../../server/graph-assistants.js'
 import { attachWebSocket, type WebSocketAttachment } from '../../server/protocol/ws-attach.js'
@@ -30,10 +31,12 @@ export interface ProtocolServer {
 
 /**
  * A real server on 127.0.0.1:0 over `dbPath`, started the way server/serve.ts starts one, plus the
- * WebSocket attachment and the run queue; the official SDK client points at it.
+ * WebSocket attachment and the run queue; the official SDK client points at it. `opts.registry`: other graphs
+ * than the built-ins (test graphs).
  */
-export async function bootProtocolServer(dbPath: string, env: Record<string, string> = {}, app: Omit<AppDeps, 'rt'> = {}): Promise<ProtocolServer> {
-  const rt = await openRuntime({ dbPath, env: { SWITCHYARD_MODEL: 'offline', ...env } })
+export async function bootProtocolServer(dbPath: string, env: Record<string, string> = {}, opts: Omit<AppDeps, 'rt'> & { registry?: GraphRegistry } = {}): Promise<ProtocolServer> {
+  const { registry, ...app } = opts
+  const rt = await openRuntime({ dbPath, env: { SWITCHYARD_MODEL: 'offline', ...env }, registry })
   await ensureGraphAssistants(rt)
   const queue = await startRunQueue(rt)
   const deps: AppDeps = { rt, routes: [runsRoutes, protocolRoutes], heartbeatMs: 2_000, ...app }
