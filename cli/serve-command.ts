@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { startRunQueue } from '../server/run-queue.js'
+import { cronsRoutes } from '../server/routes/crons-routes.js'
 import { protocolRoutes } from '../server/routes/protocol-routes.js'
 import { ragRoutes } from '../server/routes/rag-routes.js'
 import { runsRoutes } from '../server/routes/runs-routes.js'
@@ -42,11 +43,14 @@ export function registerServeCommand(program: Command, out: Out) {
       const apiKeys = parseApiKeys(process.env.SWITCHYARD_API_KEYS)
       const dbPath = dbPathOf(cmd.optsWithGlobals<GlobalOpts>())
       const corsOrigins = o.cors?.split(',').map((s) => s.trim()).filter(Boolean)
-      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, routes: [runsRoutes, workflowsRoutes, protocolRoutes, ragRoutes] }).catch((e: NodeJS.ErrnoException) => {
+      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, routes: [runsRoutes, cronsRoutes, workflowsRoutes, protocolRoutes, ragRoutes] }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
         throw e
       })
-      const queue = await startRunQueue(srv.rt, { concurrency })
+      const queue = await startRunQueue(srv.rt, {
+        concurrency,
+        onCronError: (e, cron) => process.stderr.write(`switchyard: cron ${cron.cron_id} did not queue its run: ${(e as Error).message}\n`),
+      })
       out.write(`switchyard: serving on ${srv.url} (database ${dbPath}; ${apiKeys ? `${apiKeys.size} API keys` : 'open, no API keys'}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
       const signal = await untilSignal()
       out.write(`switchyard: ${signal}, stopping\n`)

@@ -1,9 +1,11 @@
+import type { CronRow } from '../store/cron-schema.js'
 import type { RunRow } from '../store/run-schema.js'
 import { parseKwargs } from './run-kwargs.js'
 import { executeRun } from './runner.js'
 import type { Runtime } from './runtime.js'
 import { callWebhook, type WebhookOptions } from './webhook.js'
 import { isProcessAlive } from './process-alive.js'
+import { MAX_TIMER_MS, startCronScheduler } from './cron-scheduler.js'
 
 export interface RunQueueOptions {
   /** Runs executing at once in this process (default 10). */
@@ -17,6 +19,10 @@ export interface RunQueueOptions {
    * database, e.g. the deadline timer a CLI run left at a human step; 0 turns it off.
    */
   pollMs?: number
+  /** Fire cron jobs in this process (default true). */
+  crons?: boolean
+  /** Reports a cron firing that could not queue its run (default: ignored; the cron keeps its schedule). */
+  onCronError?: (e: unknown, cron: CronRow) => void
 }
 
 export interface RunQueue {
@@ -91,7 +97,7 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
     timerDirty = false
     if (timer) clearTimeout(timer)
     const at = await rt.runs.nextDueAt()
-    if (at && !stopped) timer = setTimeout(() => { timerDirty = true; unknown = true; wake() }, Math.max(0, Date.parse(at) - Date.now()) + 5)
+    if (at && !stopped) timer = setTimeout(() => { timerDirty = true; unknown = true; wake() }, Math.min(MAX_TIMER_MS, Math.max(0, Date.parse(at) - Date.now()) + 5))
   }
   /** Called by createRun for each run it queues (with its due time when delayed), and after a run ends. */
   function wake(dueAt?: string) {
@@ -112,6 +118,8 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
   const pollMs = opts.pollMs ?? 30_000
   const poll = pollMs > 0 ? setInterval(() => { timerDirty = true; unknown = true; wake() }, pollMs) : undefined
   poll?.unref()
+  // the server's crons fire where its runs execute: a process with a run queue
+  const crons = opts.crons === false ? undefined : startCronScheduler(rt, { pollMs, onError: opts.onCronError })
   return {
     active: () => inflight.size,
     async stop() {
@@ -119,6 +127,7 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
       if (timer) clearTimeout(timer)
       if (poll) clearInterval(poll)
       rt.wake = () => undefined
+      await crons?.stop()
       await Promise.allSettled([...inflight])
       await Promise.allSettled([...hooks])
     },

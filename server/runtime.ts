@@ -27,6 +27,8 @@ export interface Runtime {
   finalStates: RecentStates
   /** Wakes the run queue (set by whoever runs one in this process): `dueAt` (ISO) for a delayed run, `runId` of a run just queued. */
   wake: (dueAt?: string, runId?: string) => void
+  /** Tells the cron scheduler (set by whoever runs one in this process) that a cron was created, changed or deleted. */
+  wakeCrons: () => void
   /** The compiled graph for a name, built once with this runtime's checkpointer. */
   graph(name: string): AnyGraph
   close(): Promise<void>
@@ -61,6 +63,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     controllers: new Map(),
     finalStates: new RecentStates(),
     wake: () => undefined,
+    wakeCrons: () => undefined,
     graph(name) {
       let g = compiled.get(name)
       if (!g) {

@@ -11,6 +11,7 @@ import { stepCacheMigration } from './migrations/007-step-cache.js'
 import { ragMetadataMigration } from './migrations/008-rag-metadata.js'
 import { ragVectorsMigration } from './migrations/009-rag-vectors.js'
 import { runOrdinalMigration } from './migrations/010-run-ordinal.js'
+import { cronsMigration } from './migrations/011-crons.js'
 import { storeTtlMigration } from './migrations/012-store-ttl.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '008-rag-metadata': ragMetadataMigration,
   '009-rag-vectors': ragVectorsMigration,
   '010-run-ordinal': runOrdinalMigration,
+  '011-crons': cronsMigration,
   '012-store-ttl': storeTtlMigration,
 }
 

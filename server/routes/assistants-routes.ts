@@ -1,6 +1,7 @@
 import { v7 } from '@langchain/core/utils/uuid'
 import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
+import { createCronRepo } from '../../store/cron-repo.js'
 import { createAssistantRepo, type Assistant } from '../../store/assistant-repo.js'
 import { createThreadRepo } from '../../store/thread-repo.js'
 import type { AppDeps } from '../app-deps.js'
@@ -49,6 +50,9 @@ export function assistantsRoutes({ rt }: AppDeps) {
     .delete('/assistants/:id', zValidator('query', DeleteQuery, invalidInput), async (c) => {
       const id = idOf(c.req.param('id'))
       await repo.delete(id)
+      // its crons could only fail from now on
+      await createCronRepo(db).deleteForAssistant(id)
+      rt.wakeCrons()
       if (c.req.valid('query').delete_threads) {
         for (const t of await createThreadRepo(db).search({ metadata: { assistant_id: id } }, {})) await deleteThread(rt, t.thread_id)
       }

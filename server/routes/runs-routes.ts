@@ -3,11 +3,10 @@ import { Hono } from 'hono'
 import { AppError } from '../../store/app-error.js'
 import type { RunRow } from '../../store/run-schema.js'
 import type { AppDeps } from '../app-deps.js'
-import { getAssistant } from '../graph-assistants.js'
 import { invalidInput } from '../http-errors.js'
 import { sendJson } from '../http-json.js'
-import type { ApiStreamMode } from '../graph-stream.js'
-import { cancelRun, createRun, waitForRun } from '../run-service.js'
+import { queueRunRequest } from '../run-request.js'
+import { cancelRun, waitForRun } from '../run-service.js'
 import { runOutcome, runView } from '../run-view.js'
 import { afterSeqFromHeader, sseRun } from '../sse-run.js'
 import { CancelQuery, ListRunsQuery, RunBatch, RunCreate } from './run-schemas.js'
@@ -15,41 +14,7 @@ import { CancelQuery, ListRunsQuery, RunBatch, RunCreate } from './run-schemas.j
 const json = <T extends Parameters<typeof zValidator>[1]>(schema: T) => zValidator('json', schema, (r) => invalidInput({ ...r, target: 'body' }))
 const query = <T extends Parameters<typeof zValidator>[1]>(schema: T) => zValidator('query', schema, (r) => invalidInput({ ...r, target: 'query' }))
 
-/** Queues a run from an API body: resolves the assistant, applies its config, validates built-in inputs. */
-async function queue(deps: AppDeps, threadId: string | undefined, body: RunCreate) {
-  const { rt } = deps
-  const assistant = await getAssistant(rt, body.assistant_id)
-  const graph = assistant.graph_id
-  let input = body.input
-  if (input !== undefined && input !== null && !body.command) input = rt.registry.get(graph).parseInput(input)
-  const modes = body.stream_mode === undefined ? ['values'] : Array.isArray(body.stream_mode) ? body.stream_mode : [body.stream_mode]
-  const aConfig = (assistant.config ?? {}) as { configurable?: Record<string, unknown> }
-  const checkpointId = body.checkpoint_id ?? body.checkpoint?.checkpoint_id
-  return createRun(rt, {
-    threadId,
-    graph,
-    assistantId: assistant.assistant_id,
-    kind: body.command ? 'resume' : checkpointId ? 'replay' : 'input',
-    kwargs: {
-      input,
-      ...(body.command ? { command: body.command } : {}),
-      config: { ...body.config, configurable: { ...aConfig.configurable, ...body.config?.configurable } },
-      context: body.context ?? assistant.context ?? undefined,
-      stream_mode: (modes.length > 0 ? modes : ['values']) as ApiStreamMode[],
-      subgraphs: body.stream_subgraphs ?? false,
-      resumable: body.stream_resumable ?? false,
-      ...(body.interrupt_before ? { interrupt_before: body.interrupt_before } : {}),
-      ...(body.interrupt_after ? { interrupt_after: body.interrupt_after } : {}),
-      ...(checkpointId ? { checkpoint_id: checkpointId } : {}),
-      ...(body.webhook ? { webhook: body.webhook } : {}),
-    },
-    metadata: body.metadata ?? {},
-    multitaskStrategy: body.multitask_strategy,
-    ifNotExists: threadId ? (body.if_not_exists ?? 'reject') : 'create',
-    afterSeconds: body.after_seconds,
-    temporary: threadId === undefined && (body.on_completion ?? 'delete') === 'delete',
-  })
-}
+const queue = (deps: AppDeps, threadId: string | undefined, body: RunCreate) => queueRunRequest(deps.rt, threadId, body)
 
 async function threadRun(deps: AppDeps, threadId: string, runId: string) {
   await deps.rt.runs.getThread(threadId) // in the caller's tenant, or 404
