@@ -1,6 +1,7 @@
 import type { Hono } from 'hono'
 import { z } from 'zod'
 import { AssistantCount, AssistantCreate, AssistantLatest, AssistantPatch, AssistantSearch } from './routes/assistant-schemas.js'
+import { CronCount, CronCreate, CronSearch, CronUpdate } from './routes/cron-schemas.js'
 import { RunBatch, RunCreate } from './routes/run-schemas.js'
 import { HistoryBody, StateAtCheckpoint, StateUpdate, ThreadCount, ThreadCreate, ThreadPatch, ThreadSearch } from './routes/thread-schemas.js'
 import { RagDocumentsBody, RagSearchBody } from './routes/rag-routes.js'
@@ -27,6 +28,11 @@ const BODIES: Record<string, z.ZodType> = {
   'POST /runs/stream': RunCreate,
   'POST /runs/wait': RunCreate,
   'POST /runs/batch': RunBatch,
+  'POST /runs/crons': CronCreate,
+  'POST /threads/:thread_id/runs/crons': CronCreate,
+  'POST /runs/crons/search': CronSearch,
+  'POST /runs/crons/count': CronCount,
+  'PATCH /runs/crons/:cron_id': CronUpdate,
   'POST /api/workflows/execute': ExecuteWorkflow,
   'POST /api/workflows': CreateWorkflow,
   'POST /api/workflows/:id/respond': RespondWorkflow,
