@@ -14,6 +14,7 @@ import type { Insertable, Kysely } from 'kysely'
 import { AppError } from './app-error.js'
 import { CheckpointCache, type CheckpointCacheOptions } from './checkpoint-cache.js'
 import { decode } from './checkpoint-decode.js'
+import { patchCheckpointMetadata, type PatchedMetadata } from './checkpoint-metadata.js'
 import { listTuples } from './checkpoint-list.js'
 import type { CheckpointBlobTable, CheckpointRow } from './checkpoint-schema.js'
 import { StatementCache } from './checkpoint-statements.js'
@@ -150,6 +151,14 @@ export class KyselySaver extends BaseCheckpointSaver {
           ? oc.columns(WRITE_PK).doUpdateSet((eb) => Object.fromEntries(WRITE_REPLACED.map((col) => [col, eb.ref(`excluded.${col}`)])))
           : oc.columns(WRITE_PK).doNothing()))
     }
+  }
+
+  /**
+   * Merges `patch` into the metadata of the checkpoint `config` names (the latest of its thread and namespace
+   * when it names none), leaving everything else of it as it was; undefined when there is no such checkpoint.
+   */
+  async patchMetadata(config: RunnableConfig, patch: Record<string, unknown>): Promise<PatchedMetadata | undefined> {
+    return patchCheckpointMetadata(this.#db, this.serde, scopeOf(config, 'patchMetadata'), patch)
   }
 
   async deleteThread(threadId: string): Promise<void> {

@@ -51,6 +51,13 @@ export const StateUpdate = z.object({
   checkpoint: CheckpointAddress.nullish(),
 })
 
+/** `PATCH /threads/{id}/state`: `metadata` to merge (the SDK sends only that); a checkpoint may be named as in a state update. */
+export const StatePatch = z.object({
+  metadata: Json,
+  checkpoint_id: z.string().min(1).optional(),
+  checkpoint: CheckpointAddress.nullish(),
+})
+
 /** `before` as the SDK sends it (`{configurable: {checkpoint_id}}`) or as a bare checkpoint id. */
 const Before = z.union([
   z.string().min(1),

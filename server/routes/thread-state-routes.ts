@@ -4,10 +4,11 @@ import type { AppDeps } from '../app-deps.js'
 import { invalidInput } from '../http-errors.js'
 import { sendJson } from '../http-json.js'
 import { readThreadHistory, readThreadState } from '../thread-state.js'
+import { patchThreadState } from '../thread-state-patch.js'
 import { updateThreadState } from '../thread-update.js'
-import { HistoryBody, HistoryQuery, StateAtCheckpoint, StateQuery, StateUpdate } from './thread-schemas.js'
+import { HistoryBody, HistoryQuery, StateAtCheckpoint, StatePatch, StateQuery, StateUpdate } from './thread-schemas.js'
 
-/** A thread's state (head or at a checkpoint), state updates (forks) and checkpoint history. */
+/** A thread's state (head or at a checkpoint), state updates (forks), metadata patches and checkpoint history. */
 export function threadStateRoutes({ rt }: AppDeps) {
   return new Hono()
     .get('/threads/:thread_id/state', zValidator('query', StateQuery, invalidInput), async (c) =>
@@ -15,6 +16,11 @@ export function threadStateRoutes({ rt }: AppDeps) {
     .post('/threads/:thread_id/state', zValidator('json', StateUpdate, invalidInput), async (c) => {
       const { checkpoint, ...u } = c.req.valid('json')
       return sendJson(c, await updateThreadState(rt, c.req.param('thread_id'), { ...u, checkpoint: checkpoint ?? undefined }))
+    })
+    .patch('/threads/:thread_id/state', zValidator('json', StatePatch, invalidInput), async (c) => {
+      const { checkpoint, ...p } = c.req.valid('json')
+      await patchThreadState(rt, c.req.param('thread_id'), { ...p, checkpoint: checkpoint ?? undefined })
+      return c.json({})
     })
     .post('/threads/:thread_id/state/checkpoint', zValidator('json', StateAtCheckpoint, invalidInput), async (c) => {
       const { checkpoint, subgraphs } = c.req.valid('json')
