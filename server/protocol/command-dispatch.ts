@@ -2,10 +2,11 @@ import { toAppError } from '../../store/app-error.js'
 import { getAgentTree } from './agent-tree.js'
 import { isDict, type CommandAnswer, type CommandContext } from './command-context.js'
 import {
-  CommandFrame, GetTreeParams, InputRespondParams, ListCheckpointsParams, ReconnectParams, RunStartParams,
+  CommandFrame, GetTreeParams, InputInjectParams, InputRespondParams, ListCheckpointsParams, ReconnectParams, RunStartParams,
   StateForkParams, StateGetParams, SubscribeParams, UnsubscribeParams, parseParams,
 } from './protocol-frames.js'
 import { errorFrame, protocolFault, successFrame, type ErrorFrame, type ServerFrame } from './protocol-wire.js'
+import { injectInput } from './inject-command.js'
 import { forkState, respondInput, startRun } from './run-commands.js'
 import { getState, listCheckpoints } from './state-commands.js'
 import { reconnect, subscribe, unsubscribe } from './subscription-commands.js'
@@ -15,7 +16,7 @@ type Handler = (ctx: CommandContext, params: unknown, id: number) => Promise<Com
 const COMMANDS: Record<string, Handler> = {
   'run.start': (ctx, p) => startRun(ctx, parseParams(RunStartParams, 'run.start', p)),
   'input.respond': (ctx, p) => respondInput(ctx, parseParams(InputRespondParams, 'input.respond', p)),
-  'input.inject': () => Promise.reject(protocolFault('not_supported', 'input.inject is not supported: a running graph here takes input only at an interrupt (input.respond)')),
+  'input.inject': (ctx, p) => injectInput(ctx, parseParams(InputInjectParams, 'input.inject', p)),
   'state.get': (ctx, p) => getState(ctx, parseParams(StateGetParams, 'state.get', p)),
   'state.listCheckpoints': (ctx, p) => listCheckpoints(ctx, parseParams(ListCheckpointsParams, 'state.listCheckpoints', p)),
   'state.fork': (ctx, p) => forkState(ctx, parseParams(StateForkParams, 'state.fork', p)),

@@ -48,7 +48,17 @@ export const InputRespondParams = z.union([
 ])
 export type InputRespondParams = z.infer<typeof InputRespondParams>
 
-/** `state.get`: the root namespace only; `keys` narrows the values. */
+/**
+ * `input.inject`: a chat message for the thread's `messages` (root namespace only); `multitask_strategy`
+ * (a Switchyard extension, default `enqueue`) says what happens to a run in flight.
+ */
+export const InputInjectParams = z.looseObject({
+  namespace: Namespace.optional(),
+  message: z.looseObject({ role: z.enum(['user', 'system']), content: z.string(), name: z.string().min(1).optional() }),
+  multitask_strategy: z.enum(MULTITASK_STRATEGIES).optional(),
+})
+
+/** `state.get`: the root graph (`namespace` absent or `[]`) or a subgraph namespace; `keys` narrows the values. */
 export const StateGetParams = z.looseObject({ namespace: Namespace.optional(), keys: z.array(z.string()).optional() })
 
 /** `state.listCheckpoints`: newest first; `before` is a checkpoint id (the previous page's `next_before`). */

@@ -14,7 +14,8 @@ import { protocolFault, relabel } from './protocol-wire.js'
 /** What protocol runs log: every mode that has a protocol channel, subgraphs included. */
 export const PROTOCOL_STREAM_MODES: ApiStreamMode[] = ['values', 'updates', 'messages-tuple', 'custom', 'tasks', 'checkpoints']
 
-interface ProtocolRun {
+/** A run a protocol command queues. */
+export interface ProtocolRun {
   assistantId: string
   kind: RunKind
   input?: unknown
@@ -38,7 +39,7 @@ export async function pendingInterrupts(ctx: CommandContext): Promise<{ id: stri
  * the assistant's config and context apply, `config.configurable.checkpoint_id` picks the start checkpoint.
  * `meta.applied_through_seq` is the seq just before the run's first event (`since` for exactly this run).
  */
-async function queueRun(ctx: CommandContext, r: ProtocolRun): Promise<{ runId: string; meta: Record<string, unknown> }> {
+export async function queueRun(ctx: CommandContext, r: ProtocolRun): Promise<{ runId: string; meta: Record<string, unknown> }> {
   const assistant = await relabel(getAssistant(ctx.rt, r.assistantId), 'NOT_FOUND', 'invalid_argument')
   const { configurable = {}, ...config } = r.config ?? {}
   const { checkpoint_id: picked, ...given } = configurable
@@ -72,7 +73,7 @@ async function queueRun(ctx: CommandContext, r: ProtocolRun): Promise<{ runId: s
 }
 
 /** The assistant a follow-up run of the thread uses: its last run's, else its graph's default. */
-async function threadAssistant(ctx: CommandContext, graph: string): Promise<string> {
+export async function threadAssistant(ctx: CommandContext, graph: string): Promise<string> {
   return (await threadRuns(ctx.rt, ctx.threadId)).at(-1)?.run.assistant_id ?? graphAssistantId(graph)
 }
 

@@ -46,7 +46,7 @@ describe('protocol v2: bad frames get typed errors and the server keeps serving'
     await expectError('state.get', { namespace: ['sub:1'] }, 'no_such_namespace')
     await expectError('input.respond', { namespace: [], interrupt_id: 'i', response: 1 }, 'no_such_run')
     await expectError('input.respond', { namespace: [] }, 'invalid_argument')
-    await expectError('input.inject', { namespace: [], message: { role: 'user', content: 'hi' } }, 'not_supported')
+    await expectError('input.inject', { namespace: [], message: { role: 'user', content: 'hi' } }, 'no_such_run')
     await expectError('agent.getTree', { run_id: 'r' }, 'no_such_run')
     // a thread that exists only in the client's mind has empty state
     expect(await c.command('state.get', {})).toMatchObject({ type: 'success', result: { values: {} } })
