@@ -3,8 +3,9 @@ import { z } from 'zod'
 import { AssistantCount, AssistantCreate, AssistantLatest, AssistantPatch, AssistantSearch } from './routes/assistant-schemas.js'
 import { CronCount, CronCreate, CronSearch, CronUpdate } from './routes/cron-schemas.js'
 import { RunBatch, RunCreate } from './routes/run-schemas.js'
-import { HistoryBody, StateAtCheckpoint, StateUpdate, ThreadCount, ThreadCreate, ThreadPatch, ThreadSearch } from './routes/thread-schemas.js'
+import { HistoryBody, StateAtCheckpoint, StatePatch, StateUpdate, ThreadCount, ThreadCreate, ThreadPatch, ThreadSearch } from './routes/thread-schemas.js'
 import { RagDocumentsBody, RagSearchBody } from './routes/rag-routes.js'
+import { DeleteItem, ListNamespaces, PutItem, SearchItems } from './routes/store-routes.js'
 import { CreateWorkflow, ExecuteWorkflow, RespondWorkflow } from './routes/workflow-schemas.js'
 
 /** Request bodies we validate, by "METHOD /path" (Hono path syntax). */
@@ -19,6 +20,7 @@ const BODIES: Record<string, z.ZodType> = {
   'POST /threads/count': ThreadCount,
   'PATCH /threads/:thread_id': ThreadPatch,
   'POST /threads/:thread_id/state': StateUpdate,
+  'PATCH /threads/:thread_id/state': StatePatch,
   'POST /threads/:thread_id/state/checkpoint': StateAtCheckpoint,
   'POST /threads/:thread_id/history': HistoryBody,
   'POST /threads/:thread_id/runs': RunCreate,
@@ -38,6 +40,10 @@ const BODIES: Record<string, z.ZodType> = {
   'POST /api/workflows/:id/respond': RespondWorkflow,
   'POST /rag/collections/:name/documents': RagDocumentsBody,
   'POST /rag/collections/:name/search': RagSearchBody,
+  'PUT /store/items': PutItem,
+  'DELETE /store/items': DeleteItem,
+  'POST /store/items/search': SearchItems,
+  'POST /store/namespaces': ListNamespaces,
 }
 
 const ERROR = {

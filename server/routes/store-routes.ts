@@ -14,15 +14,15 @@ const Ttl = z.number().positive().max(MAX_TTL_MINUTES).nullish()
 /** The SDK sends a GET's `refresh_ttl` as `true`/`false`. */
 const QueryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
 
-const PutItem = z.object({ namespace: Namespace, key: z.string().min(1), value: Json, index: z.unknown().optional(), ttl: Ttl })
-const DeleteItem = z.object({ namespace: Namespace.default([]), key: z.string().min(1) })
+export const PutItem = z.object({ namespace: Namespace, key: z.string().min(1), value: Json, index: z.unknown().optional(), ttl: Ttl })
+export const DeleteItem = z.object({ namespace: Namespace.default([]), key: z.string().min(1) })
 /** The SDK sends the namespace of a GET as its labels joined with `.`. */
 const GetItem = z.object({
   namespace: z.string().optional().transform((ns) => (ns ? ns.split('.') : [])),
   key: z.string().min(1),
   refresh_ttl: QueryBool.optional(),
 })
-const SearchItems = z.object({
+export const SearchItems = z.object({
   namespace_prefix: Namespace.default([]),
   filter: Json.nullish(),
   limit: z.number().int().min(1).max(1000).default(10),
@@ -30,7 +30,7 @@ const SearchItems = z.object({
   query: z.string().nullish(),
   refresh_ttl: z.boolean().nullish(),
 })
-const ListNamespaces = z.object({
+export const ListNamespaces = z.object({
   prefix: Namespace.nullish(),
   suffix: Namespace.nullish(),
   max_depth: z.number().int().min(1).nullish(),

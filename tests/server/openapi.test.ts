@@ -30,5 +30,9 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(search.properties ?? {})).toEqual(expect.arrayContaining(['query', 'k', 'filter']))
     const cron = doc.paths['/runs/crons']!.post!.requestBody!.content['application/json']!.schema
     expect(Object.keys(cron.properties ?? {})).toEqual(expect.arrayContaining(['assistant_id', 'schedule', 'timezone', 'end_time', 'on_run_completed', 'input']))
+    const put = doc.paths['/store/items']!.put!.requestBody!.content['application/json']!.schema
+    expect(Object.keys(put.properties ?? {})).toEqual(expect.arrayContaining(['namespace', 'key', 'value', 'ttl']))
+    const patchState = doc.paths['/threads/{thread_id}/state']!.patch!.requestBody!.content['application/json']!.schema
+    expect(Object.keys(patchState.properties ?? {})).toEqual(expect.arrayContaining(['metadata']))
   })
 })
