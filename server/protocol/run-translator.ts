@@ -1,4 +1,4 @@
-import { normalizeNamespaceSegment } from '@langchain/langgraph/stream'
+import { convertToProtocolEvent, normalizeNamespaceSegment } from '@langchain/langgraph/stream'
 import type { StoredEvent } from '../event-bus.js'
 import { NodeMessageTranslator } from './message-translator.js'
 import type { Namespace } from './protocol-wire.js'
@@ -33,6 +33,7 @@ function checkpointEnvelope(v: unknown): Dict | undefined {
  * Translates one run's stored events (the Platform API stream modes the runner logged) into protocol
  * events: `values` (interrupts split out as `input.requested`), `updates` as `{node, values}`,
  * `checkpoints` as the lightweight envelope, `tasks`, `custom`, `messages` as content-block lifecycles,
+ * `tools` (tool-started, tool-output-delta, tool-finished, tool-error; when the run logged that mode),
  * `lifecycle` for every subgraph namespace, and a `failed` lifecycle on the run's `error` event.
  * Legacy-only modes (`debug`, `events`, `messages/*`) have no protocol channel and are skipped.
  */
@@ -87,6 +88,13 @@ export class RunTranslator {
       case 'tasks': {
         const done = isDict(data) && 'result' in data && typeof data.name === 'string' ? this.#endMessages(namespace, data.name) : []
         return [...out, ...done, at('tasks', data)]
+      }
+      case 'tools': {
+        // LangGraph's own mapping (on_tool_start → tool-started, on_tool_event → tool-output-delta, ...)
+        // an Error the log stored as {} would read "[object Object]"
+        const bare = isDict(data) && data.event === 'on_tool_error' && typeof data.error !== 'string' && !(isDict(data.error) && typeof data.error.message === 'string')
+        const [ev] = convertToProtocolEvent({ namespace, mode: 'tools', payload: bare ? { ...data, error: 'the tool failed' } : data, seq: 0 })
+        return ev ? [...out, at('tools', ev.params.data)] : out
       }
       case 'custom':
         return [...out, at('custom', isDict(data) && typeof data.name === 'string' && 'payload' in data ? data : { payload: data })]

@@ -70,6 +70,21 @@ describe('RunTranslator', () => {
     expect(t.end('interrupted').at(-1)).toEqual({ method: 'lifecycle', namespace: [], data: { event: 'interrupted', graph_name: 'sdlc' } })
   })
 
+  it('maps LangGraph\'s tools mode to the tools channel: started, output deltas, finished, error', () => {
+    const t = new RunTranslator('agent')
+    const tools = (seq: number, event: string, data: object) => t.push(ev(seq, event, { toolCallId: 'c1', name: 'search', ...data }))
+    expect(tools(1, 'tools', { event: 'on_tool_start', input: { q: 'wal' } })).toEqual([
+      { method: 'tools', namespace: [], data: { event: 'tool-started', tool_call_id: 'c1', tool_name: 'search', input: { q: 'wal' } } },
+    ])
+    expect(tools(2, 'tools', { event: 'on_tool_event', data: 'page 1' })[0]!.data).toEqual({ event: 'tool-output-delta', tool_call_id: 'c1', delta: 'page 1' })
+    expect(tools(3, 'tools', { event: 'on_tool_end', output: 'found' })[0]!.data).toEqual({ event: 'tool-finished', tool_call_id: 'c1', output: 'found' })
+    expect(tools(4, 'tools|sub:1', { event: 'on_tool_error', error: { message: 'down' } }).map((d) => [d.method, d.namespace, d.data])).toEqual([
+      ['lifecycle', ['sub:1'], { event: 'started', graph_name: 'sub' }],
+      ['tools', ['sub:1'], { event: 'tool-error', tool_call_id: 'c1', message: 'down' }],
+    ])
+    expect(tools(5, 'tools', { event: 'on_tool_error', error: {} })[0]!.data).toEqual({ event: 'tool-error', tool_call_id: 'c1', message: 'the tool failed' })
+  })
+
   it('announces subgraph namespaces and fails every level on the run\'s error event', () => {
     const t = new RunTranslator('team')
     expect(t.push(ev(1, 'values|child:1', { x: 1 })).map((d) => [d.method, d.namespace, (d.data as { event?: string }).event])).toEqual([
