@@ -161,6 +161,20 @@ export function createRunRepo(db: Kysely<DB>) {
       return q.orderBy('created_at', 'desc').orderBy(sql`rowid`, 'desc').limit(o.limit ?? 10).offset(o.offset ?? 0).execute()
     },
 
+    /**
+     * Runs of the caller's tenant (every tenant's outside a request) in `statuses`, optionally only of
+     * one thread and among `runIds`: what a bulk cancel acts on.
+     */
+    runsInScope(f: { statuses?: RunStatus[]; threadId?: string; runIds?: string[] }): Promise<RunRow[]> {
+      let q = db.selectFrom('runs').innerJoin('threads', 'threads.thread_id', 'runs.thread_id').selectAll('runs')
+      const t = currentTenant()
+      if (t !== undefined) q = q.where('threads.tenant', '=', t)
+      if (f.statuses) q = q.where('runs.status', 'in', f.statuses)
+      if (f.threadId !== undefined) q = q.where('runs.thread_id', '=', f.threadId)
+      if (f.runIds !== undefined) q = q.where('runs.run_id', 'in', f.runIds.length ? f.runIds : [''])
+      return q.orderBy('runs.created_at').execute()
+    },
+
     runningRuns: (threadId: string): Promise<RunRow[]> =>
       db.selectFrom('runs').selectAll().where('thread_id', '=', threadId).where('status', '=', 'running').execute(),
 

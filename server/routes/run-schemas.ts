@@ -39,6 +39,15 @@ export const CancelQuery = z.object({
   action: z.enum(['interrupt', 'rollback']).optional().default('interrupt'),
 })
 
+/** `POST /runs/cancel` (SDK `runs.cancelMany`): by ids (of one thread, if given), or every run with a status. */
+export const CancelMany = z.object({
+  thread_id: z.string().min(1).nullish(),
+  run_ids: z.array(z.string().min(1)).min(1).max(1000).nullish(),
+  status: z.enum(['pending', 'running', 'all']).nullish(),
+}).refine((b) => (b.run_ids ? 1 : 0) + (b.status ? 1 : 0) === 1, { message: 'give either run_ids or status' })
+
+export const CancelManyQuery = z.object({ action: z.enum(['interrupt', 'rollback']).optional().default('interrupt') })
+
 export const ListRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   offset: z.coerce.number().int().min(0).optional(),

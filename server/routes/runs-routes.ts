@@ -9,7 +9,7 @@ import { queueRunRequest } from '../run-request.js'
 import { cancelRun, waitForRun } from '../run-service.js'
 import { runOutcome, runView } from '../run-view.js'
 import { afterSeqFromHeader, sseRun } from '../sse-run.js'
-import { CancelQuery, ListRunsQuery, RunBatch, RunCreate } from './run-schemas.js'
+import { CancelMany, CancelManyQuery, CancelQuery, ListRunsQuery, RunBatch, RunCreate } from './run-schemas.js'
 
 const json = <T extends Parameters<typeof zValidator>[1]>(schema: T) => zValidator('json', schema, (r) => invalidInput({ ...r, target: 'body' }))
 const query = <T extends Parameters<typeof zValidator>[1]>(schema: T) => zValidator('query', schema, (r) => invalidInput({ ...r, target: 'query' }))
@@ -76,6 +76,23 @@ export function runsRoutes(deps: AppDeps): Hono {
       await cancelRun(rt, run, action)
       if (wait) await waitForRun(rt, run.run_id, c.req.raw.signal)
       return c.body(null, wait ? 204 : 202)
+    })
+    .post('/runs/cancel', query(CancelManyQuery), json(CancelMany), async (c) => {
+      const b = c.req.valid('json')
+      const { action } = c.req.valid('query')
+      const threadId = b.thread_id ?? undefined
+      if (threadId !== undefined) await rt.runs.getThread(threadId) // in the caller's tenant, or 404
+      let runs: RunRow[]
+      if (b.run_ids) {
+        const found = await rt.runs.runsInScope({ threadId, runIds: b.run_ids })
+        const missing = b.run_ids.filter((id) => !found.some((r) => r.run_id === id))
+        if (missing.length) throw new AppError('NOT_FOUND', `unknown runs: ${missing.join(', ')}`, { details: { run_ids: missing } })
+        runs = found.filter((r) => r.status === 'pending' || r.status === 'running')
+      } else {
+        runs = await rt.runs.runsInScope({ threadId, statuses: b.status === 'all' ? ['pending', 'running'] : [b.status as 'pending' | 'running'] })
+      }
+      for (const run of runs) await cancelRun(rt, run, action)
+      return c.body(null, 204)
     })
     .post('/runs', json(RunCreate), async (c) => sendJson(c, runView(await queue(deps, undefined, c.req.valid('json')))))
     .post('/runs/stream', json(RunCreate), async (c) => {
