@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import type { RunKind } from '../../store/run-schema.js'
 import { getAssistant, graphAssistantId } from '../graph-assistants.js'
-import type { ApiStreamMode } from '../graph-stream.js'
+import { API_STREAM_MODES, type ApiStreamMode } from '../graph-stream.js'
 import type { RunKwargs } from '../run-kwargs.js'
 import { createRun, type MultitaskStrategy } from '../run-service.js'
 import { forkThread } from '../thread-control.js'
@@ -11,8 +11,12 @@ import { seqOf, threadRuns } from './event-seq.js'
 import type { InputRespondParams, RunConfig, RunStartParams, StateForkParams } from './protocol-frames.js'
 import { protocolFault, relabel } from './protocol-wire.js'
 
-/** What protocol runs log: every mode that has a protocol channel, subgraphs included. */
-export const PROTOCOL_STREAM_MODES: ApiStreamMode[] = ['values', 'updates', 'messages-tuple', 'custom', 'tasks', 'checkpoints']
+/**
+ * What protocol runs log: every mode that has a protocol channel, subgraphs included — `tools` as soon as
+ * the run path streams it (`API_STREAM_MODES`).
+ */
+export const PROTOCOL_STREAM_MODES: ApiStreamMode[] = ['values', 'updates', 'messages-tuple', 'custom', 'tasks', 'checkpoints', 'tools']
+  .filter((m): m is ApiStreamMode => (API_STREAM_MODES as readonly string[]).includes(m))
 
 /** A run a protocol command queues. */
 export interface ProtocolRun {
