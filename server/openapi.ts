@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { AssistantCount, AssistantCreate, AssistantLatest, AssistantPatch, AssistantSearch } from './routes/assistant-schemas.js'
 import { CronCount, CronCreate, CronSearch, CronUpdate } from './routes/cron-schemas.js'
 import { RunBatch, RunCreate } from './routes/run-schemas.js'
-import { HistoryBody, StateAtCheckpoint, StatePatch, StateUpdate, ThreadCount, ThreadCreate, ThreadPatch, ThreadSearch } from './routes/thread-schemas.js'
+import { HistoryBody, StateAtCheckpoint, StatePatch, StateUpdate, ThreadCount, ThreadCreate, ThreadPatch, ThreadPrune, ThreadSearch } from './routes/thread-schemas.js'
 import { RagDocumentsBody, RagSearchBody } from './routes/rag-routes.js'
 import { DeleteItem, ListNamespaces, PutItem, SearchItems } from './routes/store-routes.js'
 import { CreateWorkflow, ExecuteWorkflow, RespondWorkflow } from './routes/workflow-schemas.js'
@@ -19,6 +19,7 @@ const BODIES: Record<string, z.ZodType> = {
   'POST /threads/search': ThreadSearch,
   'POST /threads/count': ThreadCount,
   'PATCH /threads/:thread_id': ThreadPatch,
+  'POST /threads/prune': ThreadPrune,
   'POST /threads/:thread_id/state': StateUpdate,
   'PATCH /threads/:thread_id/state': StatePatch,
   'POST /threads/:thread_id/state/checkpoint': StateAtCheckpoint,

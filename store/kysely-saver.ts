@@ -161,6 +161,35 @@ export class KyselySaver extends BaseCheckpointSaver {
     return patchCheckpointMetadata(this.#db, this.serde, scopeOf(config, 'patchMetadata'), patch)
   }
 
+  /**
+   * Keeps only the latest checkpoint of each namespace of a thread, with its pending writes (an
+   * interrupted thread can still be resumed), rewritten as a root checkpoint with full values, and
+   * deletes every other one, in one transaction. Returns how many checkpoints were deleted.
+   */
+  async pruneToLatest(threadId: string): Promise<number> {
+    const db = this.#db
+    const groups = await db.selectFrom('checkpoints').select((eb) => ['checkpoint_ns', eb.fn.max('checkpoint_id').as('head'), eb.fn.countAll<number>().as('n')])
+      .where('thread_id', '=', threadId).groupBy('checkpoint_ns').execute()
+    const heads = await Promise.all(groups.map((g) => this.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: g.checkpoint_ns, checkpoint_id: g.head } })))
+    await db.transaction().execute(async (trx) => {
+      const fresh = new KyselySaver(trx, { serde: this.serde, fullCopyRatio: this.#policy.ratio, inlineBytes: this.#policy.inlineBytes })
+      await trx.deleteFrom('checkpoint_writes').where('thread_id', '=', threadId).execute()
+      await trx.deleteFrom('checkpoint_blobs').where('thread_id', '=', threadId).execute()
+      await trx.deleteFrom('checkpoints').where('thread_id', '=', threadId).execute()
+      for (const t of heads) {
+        if (!t) continue
+        const ns = (t.config.configurable?.checkpoint_ns as string | undefined) ?? ''
+        await fresh.put({ configurable: { thread_id: threadId, checkpoint_ns: ns } }, t.checkpoint, t.metadata ?? ({} as CheckpointMetadata), t.checkpoint.channel_versions)
+        const byTask = new Map<string, PendingWrite[]>()
+        for (const [task, channel, value] of t.pendingWrites ?? []) byTask.set(task, [...(byTask.get(task) ?? []), [channel, value]])
+        const at = { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: t.checkpoint.id } }
+        for (const [task, writes] of byTask) await fresh.putWrites(at, writes, task)
+      }
+    })
+    this.#cache.deleteThread(threadId)
+    return groups.reduce((sum, g) => sum + Number(g.n), 0) - heads.filter(Boolean).length
+  }
+
   async deleteThread(threadId: string): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('checkpoint_writes').where('thread_id', '=', threadId).execute()

@@ -38,6 +38,12 @@ export const ThreadSearch = z.object({
 
 export const ThreadCount = z.object(Filter)
 
+/** `POST /threads/prune`. */
+export const ThreadPrune = z.object({
+  thread_ids: z.array(z.string().min(1)).min(1).max(1000),
+  strategy: z.enum(['delete', 'keep_latest']).default('delete'),
+})
+
 export const ThreadPatch = z.object({ metadata: Json.optional() })
 
 export const StateQuery = z.object({ subgraphs: Bool.optional() })

@@ -7,10 +7,11 @@ import { invalidInput } from '../http-errors.js'
 import { sendJson } from '../http-json.js'
 import { copyThread } from '../thread-copy.js'
 import { deleteThread } from '../thread-delete.js'
+import { pruneThreads } from '../thread-prune.js'
 import { applySupersteps } from '../thread-update.js'
 import { searchThreads, threadView, type ThreadView } from '../thread-view.js'
 import { threadStateRoutes } from './thread-state-routes.js'
-import { ThreadCount, ThreadCreate, ThreadPatch, ThreadSearch } from './thread-schemas.js'
+import { ThreadCount, ThreadCreate, ThreadPatch, ThreadPrune, ThreadSearch } from './thread-schemas.js'
 
 const pick = (t: ThreadView, fields?: string[]) =>
   fields ? Object.fromEntries(Object.entries(t).filter(([k]) => fields.includes(k))) : t
@@ -47,6 +48,10 @@ export function threadsRoutes(deps: AppDeps) {
       const { values, ...filter } = c.req.valid('json')
       if (values === undefined) return c.json(await repo.count(filter))
       return c.json((await searchThreads(rt, { ...filter, values }, { limit: 1, offset: 0 })).total)
+    })
+    .post('/threads/prune', zValidator('json', ThreadPrune, invalidInput), async (c) => {
+      const { thread_ids: ids, strategy } = c.req.valid('json')
+      return c.json({ pruned_count: await pruneThreads(rt, ids, strategy) })
     })
     .get('/threads/:thread_id', async (c) => sendJson(c, await view(c.req.param('thread_id'))))
     .patch('/threads/:thread_id', zValidator('json', ThreadPatch, invalidInput), async (c) => {
