@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bootProtocolServer, isRootEnd, RawProtocolClient, type Frame, type ProtocolServer } from './protocol-harness.js'
 
-const ALL = ['values', 'updates', 'messages', 'lifecycle', 'input', 'checkpoints', 'tasks']
+const ALL = ['values', 'updates', 'messages', 'lifecycle', 'input', 'checkpoints', 'tasks', 'tools']
 /** What must be identical between a live delivery and its replay (timestamps are the delivery time). */
 const shape = (f: Frame) => ({ seq: f.seq, event_id: f.event_id, method: f.method, namespace: f.params?.namespace, data: f.params?.data })
 
