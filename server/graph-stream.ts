@@ -2,7 +2,7 @@ import type { StreamMode } from '@langchain/langgraph'
 import type { AnyGraph } from '../graphs/registry.js'
 
 /** Stream modes a client may ask for (Platform API names). */
-export const API_STREAM_MODES = ['values', 'updates', 'messages', 'messages-tuple', 'custom', 'debug', 'events', 'tasks', 'checkpoints'] as const
+export const API_STREAM_MODES = ['values', 'updates', 'messages', 'messages-tuple', 'custom', 'debug', 'events', 'tasks', 'checkpoints', 'tools'] as const
 export type ApiStreamMode = (typeof API_STREAM_MODES)[number]
 
 export interface GraphStreamOptions {

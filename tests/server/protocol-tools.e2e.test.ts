@@ -2,15 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PROTOCOL_STREAM_MODES } from '../../server/protocol/run-commands.js'
 import { bootProtocolServer, type ProtocolServer } from './protocol-harness.js'
 
 type Ev = { method: string; params: { namespace: string[]; data: Record<string, unknown> } }
 
-// runs log LangGraph's tools mode only once server/graph-stream.ts lists 'tools' in API_STREAM_MODES
-const logged = PROTOCOL_STREAM_MODES.includes('tools' as (typeof PROTOCOL_STREAM_MODES)[number])
-
-describe.skipIf(!logged)('protocol v2 tools channel (needs "tools" in API_STREAM_MODES)', () => {
+describe('protocol v2 tools channel', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-proto-tools-'))
   let h: ProtocolServer
   beforeAll(async () => { h = await bootProtocolServer(join(dir, 'sy.db')) })

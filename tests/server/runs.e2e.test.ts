@@ -55,6 +55,14 @@ describe('runs over HTTP with the official SDK', () => {
     expect(meta.langgraph_node).toBe('driver')
   })
 
+  it('streams the tools mode: the researcher\'s search_docs call starts and finishes', async () => {
+    const t = await h.client.threads.create()
+    const events = await collect(h.client.runs.stream(t.thread_id, 'team', { input: { task: 'What is BM25?' }, streamMode: ['tools'] }) as AsyncIterable<Ev>)
+    const tools = events.filter((e) => e.event === 'tools').map((e) => e.data as { event: string; name?: string })
+    expect(tools.map((x) => x.event)).toEqual(expect.arrayContaining(['on_tool_start', 'on_tool_end']))
+    expect(tools.find((x) => x.event === 'on_tool_start')!.name).toBe('search_docs')
+  })
+
   it('interrupts as __interrupt__ and resumes through command', async () => {
     const t = await h.client.threads.create()
     const events = await collect(h.client.runs.stream(t.thread_id, 'sdlc', { input: { task: 'a todo app' }, streamMode: ['updates'] }) as AsyncIterable<Ev>)
