@@ -21,7 +21,7 @@ export interface ServeOptions extends Omit<AppDeps, 'rt'> {
   env?: NodeJS.ProcessEnv
   /** Graphs to serve (default: the built-ins); ignored when `rt` is given. */
   registry?: RuntimeOptions['registry']
-  /** How often expired store items are deleted (ms, default 60 000; 0: never, reads still skip them). */
+  /** How often expired store items and threads are deleted (ms, default 60 000; 0: never; reads skip expired store items anyway). */
   storeSweepMs?: number
 }
 
@@ -56,7 +56,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     // protocol v2 WebSocket upgrades go through the app's GET route (auth and tenant scope apply)
     const ws = attachWebSocket(server, app, deps)
     const sweeper = storeSweepMs > 0
-      ? startStoreSweeper(rt.store.db, { intervalMs: storeSweepMs, onError: deps.logError ?? ((e) => console.error(e)) })
+      ? startStoreSweeper(rt, { intervalMs: storeSweepMs, onError: deps.logError ?? ((e) => console.error(e)) })
       : undefined
     const shown = host.includes(':') ? `[${host}]` : host
     return {

@@ -10,6 +10,8 @@ export interface ThreadView {
   thread_id: string; created_at: string; updated_at: string; state_updated_at: string
   metadata: Json; status: string; config: Json
   values?: unknown; interrupts?: Record<string, unknown[]>
+  /** Present when the thread has a TTL: it is deleted after `ttl` minutes without a run or an update. */
+  ttl?: { strategy: 'delete'; ttl: number }
 }
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -27,6 +29,7 @@ export async function threadView(rt: Runtime, row: ThreadRow): Promise<ThreadVie
   const view: ThreadView = {
     thread_id: row.thread_id, created_at: row.created_at, updated_at: row.updated_at, state_updated_at: row.updated_at,
     metadata, status: row.status, config: {},
+    ...(row.ttl_minutes !== null ? { ttl: { strategy: 'delete' as const, ttl: row.ttl_minutes } } : {}),
   }
   if (!row.graph || !rt.registry.names().includes(row.graph)) return view
   const s = await rt.graph(row.graph).getState({ configurable: { thread_id: row.thread_id } })

@@ -12,6 +12,7 @@ import { ragMetadataMigration } from './migrations/008-rag-metadata.js'
 import { ragVectorsMigration } from './migrations/009-rag-vectors.js'
 import { runOrdinalMigration } from './migrations/010-run-ordinal.js'
 import { cronsMigration } from './migrations/011-crons.js'
+import { threadTtlMigration } from './migrations/013-thread-ttl.js'
 import { storeTtlMigration } from './migrations/012-store-ttl.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
@@ -28,6 +29,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '010-run-ordinal': runOrdinalMigration,
   '011-crons': cronsMigration,
   '012-store-ttl': storeTtlMigration,
+  '013-thread-ttl': threadTtlMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

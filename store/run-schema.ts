@@ -15,6 +15,8 @@ export interface ThreadTable {
   metadata: Generated<string>
   created_at: Generated<string>
   updated_at: Generated<string>
+  /** Deleted once left alone this many minutes (no run, no update since `updated_at`); null = kept. */
+  ttl_minutes: number | null
 }
 
 export interface RunTable {

@@ -47,8 +47,8 @@ export function createThreadRepo(db: Kysely<DB>) {
       scoped().selectAll().where('thread_id', '=', id).executeTakeFirstOrThrow(() => notFound(id)),
 
     /** `ifExists: 'do_nothing'` returns the existing thread unchanged; `'raise'` is a CONFLICT. */
-    async create(id: string, fields: { metadata: Json; graph: string | null }, ifExists: 'raise' | 'do_nothing'): Promise<ThreadRow> {
-      const r = await db.insertInto('threads').values({ thread_id: id, tenant: writeTenant(), graph: fields.graph, metadata: JSON.stringify(fields.metadata) })
+    async create(id: string, fields: { metadata: Json; graph: string | null; ttl?: number | null }, ifExists: 'raise' | 'do_nothing'): Promise<ThreadRow> {
+      const r = await db.insertInto('threads').values({ thread_id: id, tenant: writeTenant(), graph: fields.graph, metadata: JSON.stringify(fields.metadata), ttl_minutes: fields.ttl ?? null })
         .onConflict((oc) => oc.column('thread_id').doNothing()).executeTakeFirst()
       if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0 && ifExists === 'raise') {
         throw new AppError('CONFLICT', `thread ${id} already exists`, { details: { thread_id: id } })
@@ -63,6 +63,19 @@ export function createThreadRepo(db: Kysely<DB>) {
       await db.updateTable('threads').set({ metadata: JSON.stringify(metadata), updated_at: new Date().toISOString() })
         .where('thread_id', '=', id).execute()
       return this.get(id)
+    },
+
+    /** Sets (or with null, removes) the thread's TTL, counted from now. */
+    async setTtl(id: string, ttl: number | null): Promise<void> {
+      await this.get(id)
+      await db.updateTable('threads').set({ ttl_minutes: ttl, updated_at: new Date().toISOString() }).where('thread_id', '=', id).execute()
+    },
+
+    /** Threads of every tenant whose TTL ran out by `now` (ISO): left alone longer than their TTL. */
+    async expired(now: string): Promise<string[]> {
+      const rows = await db.selectFrom('threads').select('thread_id').where('ttl_minutes', 'is not', null)
+        .where(sql<boolean>`julianday(updated_at) + ttl_minutes / 1440.0 <= julianday(${now})`).limit(500).execute()
+      return rows.map((r) => r.thread_id)
     },
 
     async touch(id: string): Promise<void> {

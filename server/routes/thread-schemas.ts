@@ -14,8 +14,15 @@ export const CheckpointAddress = z.object({
   checkpoint_map: Json.nullish(),
 }).transform((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v != null)))
 
+/** A thread TTL, in minutes: a number, or the SDK's `{ttl, strategy: 'delete'}`; null removes it. */
+export const ThreadTtl = z.union([
+  z.number().positive().max(100_000_000),
+  z.object({ ttl: z.number().positive().max(100_000_000), strategy: z.literal('delete').optional() }),
+]).nullish().transform((t) => (t == null ? t : typeof t === 'number' ? t : t.ttl))
+
 export const ThreadCreate = z.object({
   thread_id: ThreadId.optional(),
+  ttl: ThreadTtl,
   metadata: Json.optional(),
   if_exists: z.enum(['raise', 'do_nothing']).optional(),
   supersteps: z.array(z.object({
@@ -44,7 +51,7 @@ export const ThreadPrune = z.object({
   strategy: z.enum(['delete', 'keep_latest']).default('delete'),
 })
 
-export const ThreadPatch = z.object({ metadata: Json.optional() })
+export const ThreadPatch = z.object({ metadata: Json.optional(), ttl: ThreadTtl })
 
 export const StateQuery = z.object({ subgraphs: Bool.optional() })
 

@@ -30,7 +30,7 @@ export function threadsRoutes(deps: AppDeps) {
       const id = b.thread_id ?? v7()
       // a fresh random id cannot exist yet: no lookup before the insert
       const existed = b.thread_id !== undefined && (await repo.find(id)) !== undefined
-      const row = await repo.create(id, { metadata, graph }, b.if_exists ?? 'raise')
+      const row = await repo.create(id, { metadata, graph, ttl: b.ttl }, b.if_exists ?? 'raise')
       if (!existed && b.supersteps?.length) {
         await applySupersteps(rt, id, b.supersteps)
         return sendJson(c, await view(id))
@@ -56,7 +56,11 @@ export function threadsRoutes(deps: AppDeps) {
     .get('/threads/:thread_id', async (c) => sendJson(c, await view(c.req.param('thread_id'))))
     .patch('/threads/:thread_id', zValidator('json', ThreadPatch, invalidInput), async (c) => {
       const id = c.req.param('thread_id')
-      await repo.patchMetadata(id, c.req.valid('json').metadata ?? {})
+      const b = c.req.valid('json')
+      await repo.patchMetadata(id, b.metadata ?? {})
+      if (b.ttl !== undefined) await repo.setTtl(id, b.ttl)
+      // the SDK's update({ returnMinimal: true })
+      if (/\breturn=minimal\b/.test(c.req.header('prefer') ?? '')) return c.body(null, 204)
       return sendJson(c, await view(id))
     })
     .delete('/threads/:thread_id', async (c) => {
