@@ -1,9 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadLangGraphConfig, registryWithConfig } from '../../graphs/langgraph-config.js'
 import { openRuntime, type Runtime } from '../../server/runtime.js'
+import { startServer, type RunningServer } from '../../server/serve.js'
 import { isAppError } from '../../store/app-error.js'
 
 const STATE = `import { Annotation, END, START, StateGraph } from '@langchain/langgraph'
@@ -123,5 +125,37 @@ describe('langgraph.json graphs', () => {
       dirs.push(dir)
       expect(await failure(registryWithConfig(join(dir, 'langgraph.json')))).toMatchObject({ code: 'CONFLICT', message: 'graph team is already registered' })
     })
+  })
+})
+
+describe('a langgraph.json graph with zod state publishes typed schemas', () => {
+  const TYPED = `import { z } from 'zod'
+import { END, START, StateGraph } from '@langchain/langgraph'
+import { registry } from '@langchain/langgraph/zod'
+const State = z.object({
+  n: z.number().describe('a counter'),
+  trail: z.array(z.string()).register(registry, { reducer: { fn: (a: string[], b: string[]) => a.concat(b) }, default: () => [] }),
+})
+export const graph = new StateGraph(State).addNode('a', (s) => ({ n: s.n + 1, trail: ['a'] })).addEdge(START, 'a').addEdge('a', END)
+`
+  let dir: string
+  let rt: Runtime
+  let srv: RunningServer
+  beforeAll(async () => {
+    dir = project({ 'package.json': '{ "type": "module" }', 'src/typed.ts': TYPED, 'langgraph.json': JSON.stringify({ graphs: { typed: './src/typed.ts:graph' } }) })
+    rt = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline' }, registry: await registryWithConfig(join(dir, 'langgraph.json')) })
+    srv = await startServer({ rt, port: 0 })
+  })
+  afterAll(async () => { await srv.close(); await rt.close(); rmSync(dir, { recursive: true, force: true }) })
+
+  it('over the SDK: state, input and output schemas carry the zod types; Annotation state stays keys-only', async () => {
+    const client = new Client({ apiUrl: srv.url, apiKey: null, callerOptions: { maxRetries: 0 } })
+    const s = await client.assistants.getSchemas('typed')
+    expect(s.state_schema).toMatchObject({ type: 'object', properties: { n: { type: 'number', description: 'a counter' }, trail: { type: 'array', items: { type: 'string' } } }, required: ['n', 'trail'] })
+    expect(s.input_schema).toMatchObject({ type: 'object', properties: { n: { type: 'number' } } })
+    expect((s.input_schema as { required?: string[] }).required).toBeUndefined()
+    expect(s.output_schema).toMatchObject({ properties: { trail: { type: 'array' } } })
+    const team = await client.assistants.getSchemas('team')
+    expect(Object.values((team.state_schema as { properties: Record<string, unknown> }).properties)).toContainEqual({})
   })
 })
