@@ -11,7 +11,7 @@ import { cronsRoutes } from '../../server/routes/crons-routes.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
 import { openRuntime, type Runtime } from '../../server/runtime.js'
 import { startServer, type RunningServer } from '../../server/serve.js'
-import { rawJson } from './server-harness.js'
+import { rawJson, until } from './server-harness.js'
 
 interface Harness { rt: Runtime; srv: RunningServer; queue: RunQueue; client: Client; stop(): Promise<void> }
 
@@ -21,16 +21,6 @@ async function boot(dbPath: string, apiKeys?: ApiKeys): Promise<Harness> {
   const srv = await startServer({ rt, port: 0, routes: [runsRoutes, cronsRoutes], apiKeys })
   const client = new Client({ apiUrl: srv.url, apiKey: null, callerOptions: { maxRetries: 0 } })
   return { rt, srv, queue, client, stop: async () => { await srv.close(); await queue.stop(); await rt.close() } }
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await probe()
-    if (v !== undefined) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
 }
 
 const EVERY_SECOND = '* * * * * *'

@@ -8,19 +8,9 @@ import { startRunQueue, type RunQueue } from '../../server/run-queue.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
 import { openRuntime, type Runtime } from '../../server/runtime.js'
 import { startServer, type RunningServer } from '../../server/serve.js'
-import { rawJson } from './server-harness.js'
+import { rawJson, until } from './server-harness.js'
 
 const task = { task: 'What is BM25?' }
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await probe()
-    if (v !== undefined) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 describe('runs.cancelMany (POST /runs/cancel)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-cancel-many-'))

@@ -42,3 +42,14 @@ export async function rawJson(url: string, init: { method?: string; body?: strin
   const text = await res.text()
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> }
 }
+
+/** Polls `probe` every 20 ms until it returns something other than undefined; fails after `ms` naming `what`. */
+export async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await probe()
+    if (v !== undefined) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
