@@ -14,6 +14,7 @@ import { runOrdinalMigration } from './migrations/010-run-ordinal.js'
 import { cronsMigration } from './migrations/011-crons.js'
 import { threadTtlMigration } from './migrations/013-thread-ttl.js'
 import { storeTtlMigration } from './migrations/012-store-ttl.js'
+import { storeVectorsMigration } from './migrations/014-store-vectors.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '010-run-ordinal': runOrdinalMigration,
   '011-crons': cronsMigration,
   '012-store-ttl': storeTtlMigration,
+  '014-store-vectors': storeVectorsMigration,
   '013-thread-ttl': threadTtlMigration,
 }
 

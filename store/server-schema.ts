@@ -46,12 +46,33 @@ export interface StoreItemTable {
   ttl_minutes: number | null
   /** When the item is gone, in epoch ms (reads skip it, the sweep deletes it); null when `ttl_minutes` is. */
   expires_at: number | null
+  /** How the item is indexed for semantic search (migration 014): null = the default fields, `false`, or a JSON list of paths. */
+  index_fields: string | null
+  /** The embeddings model its vectors come from; null: not embedded (yet). */
+  embedded_with: string | null
+}
+
+/** One embedded text of a store item: a float32 vector (sqlite-vec's blob format), deleted with its item. */
+export interface StoreVectorTable {
+  id: Generated<number>
+  tenant: string
+  namespace: string
+  key: string
+  /** The index path that produced the text, e.g. `$`, `text`, `tags[*].1`. */
+  field: string
+  /** sha256 (hex) of the embedded text: a put re-embeds a field only when it changed. */
+  text_sha: string
+  model: string
+  dimensions: number
+  embedding: Uint8Array
+  created_at: Generated<string>
 }
 
 export interface ServerTables {
   assistants: AssistantTable
   assistant_versions: AssistantVersionTable
   store_items: StoreItemTable
+  store_vectors: StoreVectorTable
 }
 
 export type AssistantRow = Selectable<AssistantTable>
