@@ -48,8 +48,13 @@ export const CancelMany = z.object({
 
 export const CancelManyQuery = z.object({ action: z.enum(['interrupt', 'rollback']).optional().default('interrupt') })
 
+export const RUN_FIELDS = ['run_id', 'thread_id', 'assistant_id', 'created_at', 'updated_at', 'status', 'metadata', 'kwargs', 'multitask_strategy', 'cancel_reason'] as const
+const runField = z.enum(RUN_FIELDS)
+
 export const ListRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   offset: z.coerce.number().int().min(0).optional(),
   status: z.string().optional(),
+  // the SDK repeats the key per field: one value arrives as a string
+  select: z.union([runField, z.array(runField)]).optional().transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v])),
 })

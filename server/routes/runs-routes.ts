@@ -51,7 +51,9 @@ export function runsRoutes(deps: AppDeps): Hono {
     .get('/threads/:thread_id/runs', query(ListRunsQuery), async (c) => {
       const threadId = c.req.param('thread_id')
       await rt.runs.getThread(threadId)
-      return sendJson(c, (await rt.runs.listRuns(threadId, c.req.valid('query'))).map(runView))
+      const { select, ...q } = c.req.valid('query')
+      const runs = (await rt.runs.listRuns(threadId, q)).map(runView)
+      return sendJson(c, select ? runs.map((r) => Object.fromEntries(select.map((f) => [f, (r as Record<string, unknown>)[f] ?? null]))) : runs)
     })
     .get('/threads/:thread_id/runs/:run_id', async (c) => sendJson(c, runView(await threadRun(deps, c.req.param('thread_id'), c.req.param('run_id')))))
     .delete('/threads/:thread_id/runs/:run_id', async (c) => {

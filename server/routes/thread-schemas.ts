@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { THREAD_SORT, THREAD_STATUSES } from '../../store/thread-repo.js'
+import { StateSelect, StateSelectQuery } from '../state-select.js'
+import { ThreadExtract } from '../thread-extract.js'
 
 const Json = z.record(z.string(), z.unknown())
 const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
@@ -41,6 +43,7 @@ export const ThreadSearch = z.object({
   sort_by: z.enum([...THREAD_SORT, 'state_updated_at']).transform((s) => (s === 'state_updated_at' ? 'updated_at' : s)).optional(),
   sort_order: z.enum(['asc', 'desc']).optional(),
   select: z.array(z.string()).optional(),
+  extract: ThreadExtract,
 })
 
 export const ThreadCount = z.object(Filter)
@@ -53,9 +56,9 @@ export const ThreadPrune = z.object({
 
 export const ThreadPatch = z.object({ metadata: Json.optional(), ttl: ThreadTtl })
 
-export const StateQuery = z.object({ subgraphs: Bool.optional() })
+export const StateQuery = z.object({ subgraphs: Bool.optional(), select: StateSelectQuery })
 
-export const StateAtCheckpoint = z.object({ checkpoint: CheckpointAddress, subgraphs: z.boolean().optional() })
+export const StateAtCheckpoint = z.object({ checkpoint: CheckpointAddress, subgraphs: z.boolean().optional(), select: StateSelect })
 
 export const StateUpdate = z.object({
   values: z.union([Json, z.array(Json)]).nullish(),
@@ -82,9 +85,11 @@ export const HistoryBody = z.object({
   before: Before.nullish(),
   metadata: Json.nullish(),
   checkpoint: CheckpointAddress.nullish(),
+  select: StateSelect,
 })
 
 export const HistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(10),
   before: z.string().min(1).optional(),
+  select: StateSelectQuery,
 })

@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import type { AppDeps } from '../app-deps.js'
 import { invalidInput } from '../http-errors.js'
 import { sendJson } from '../http-json.js'
+import { selectState } from '../state-select.js'
 import { readThreadHistory, readThreadState } from '../thread-state.js'
 import { patchThreadState } from '../thread-state-patch.js'
 import { updateThreadState } from '../thread-update.js'
@@ -11,8 +12,10 @@ import { HistoryBody, HistoryQuery, StateAtCheckpoint, StatePatch, StateQuery, S
 /** A thread's state (head or at a checkpoint), state updates (forks), metadata patches and checkpoint history. */
 export function threadStateRoutes({ rt }: AppDeps) {
   return new Hono()
-    .get('/threads/:thread_id/state', zValidator('query', StateQuery, invalidInput), async (c) =>
-      sendJson(c, await readThreadState(rt, c.req.param('thread_id'), { subgraphs: c.req.valid('query').subgraphs })))
+    .get('/threads/:thread_id/state', zValidator('query', StateQuery, invalidInput), async (c) => {
+      const { subgraphs, select } = c.req.valid('query')
+      return sendJson(c, selectState(await readThreadState(rt, c.req.param('thread_id'), { subgraphs }), select))
+    })
     .post('/threads/:thread_id/state', zValidator('json', StateUpdate, invalidInput), async (c) => {
       const { checkpoint, ...u } = c.req.valid('json')
       return sendJson(c, await updateThreadState(rt, c.req.param('thread_id'), { ...u, checkpoint: checkpoint ?? undefined }))
@@ -23,19 +26,23 @@ export function threadStateRoutes({ rt }: AppDeps) {
       return c.json({})
     })
     .post('/threads/:thread_id/state/checkpoint', zValidator('json', StateAtCheckpoint, invalidInput), async (c) => {
-      const { checkpoint, subgraphs } = c.req.valid('json')
-      return sendJson(c, await readThreadState(rt, c.req.param('thread_id'), { checkpoint, subgraphs }))
+      const { checkpoint, subgraphs, select } = c.req.valid('json')
+      return sendJson(c, selectState(await readThreadState(rt, c.req.param('thread_id'), { checkpoint, subgraphs }), select))
     })
     .get('/threads/:thread_id/state/:checkpoint_id', zValidator('query', StateQuery, invalidInput), async (c) => {
       const checkpoint = { checkpoint_id: c.req.param('checkpoint_id') }
-      return sendJson(c, await readThreadState(rt, c.req.param('thread_id'), { checkpoint, subgraphs: c.req.valid('query').subgraphs }))
+      const { subgraphs, select } = c.req.valid('query')
+      return sendJson(c, selectState(await readThreadState(rt, c.req.param('thread_id'), { checkpoint, subgraphs }), select))
     })
-    .get('/threads/:thread_id/history', zValidator('query', HistoryQuery, invalidInput), async (c) =>
-      sendJson(c, await readThreadHistory(rt, c.req.param('thread_id'), c.req.valid('query'))))
+    .get('/threads/:thread_id/history', zValidator('query', HistoryQuery, invalidInput), async (c) => {
+      const { select, ...q } = c.req.valid('query')
+      return sendJson(c, (await readThreadHistory(rt, c.req.param('thread_id'), q)).map((s) => selectState(s, select)))
+    })
     .post('/threads/:thread_id/history', zValidator('json', HistoryBody, invalidInput), async (c) => {
       const b = c.req.valid('json')
-      return sendJson(c, await readThreadHistory(rt, c.req.param('thread_id'), {
+      const states = await readThreadHistory(rt, c.req.param('thread_id'), {
         limit: b.limit, before: b.before ?? undefined, metadata: b.metadata ?? undefined, checkpoint: b.checkpoint ?? undefined,
-      }))
+      })
+      return sendJson(c, states.map((s) => selectState(s, b.select)))
     })
 }

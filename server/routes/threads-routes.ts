@@ -7,6 +7,7 @@ import { invalidInput } from '../http-errors.js'
 import { sendJson } from '../http-json.js'
 import { copyThread } from '../thread-copy.js'
 import { deleteThread } from '../thread-delete.js'
+import { withExtracted } from '../thread-extract.js'
 import { pruneThreads } from '../thread-prune.js'
 import { applySupersteps } from '../thread-update.js'
 import { searchThreads, threadView, type ThreadView } from '../thread-view.js'
@@ -38,11 +39,11 @@ export function threadsRoutes(deps: AppDeps) {
       return sendJson(c, await threadView(rt, row))
     })
     .post('/threads/search', zValidator('json', ThreadSearch, invalidInput), async (c) => {
-      const { select, limit, offset, sort_by, sort_order, ...filter } = c.req.valid('json')
+      const { select, limit, offset, sort_by, sort_order, extract, ...filter } = c.req.valid('json')
       const { threads, total } = await searchThreads(rt, filter, { limit, offset, sort_by, sort_order })
       c.header('X-Pagination-Total', String(total))
       if (offset + threads.length < total) c.header('X-Pagination-Next', String(offset + threads.length))
-      return sendJson(c, threads.map((t) => pick(t, select)))
+      return sendJson(c, threads.map((t) => withExtracted(pick(t, select), t, extract)))
     })
     .post('/threads/count', zValidator('json', ThreadCount, invalidInput), async (c) => {
       const { values, ...filter } = c.req.valid('json')
