@@ -41,7 +41,7 @@ export async function replaceItemVectors(trx: Kysely<DB>, item: ItemRef, vectors
       continue
     }
     await trx.insertInto('store_vectors').values({
-      ...item, field: t.field, text_sha: t.sha, model: vectors!.model, dimensions: t.vector.length, embedding: vectorBlob(t.vector),
+      tenant: item.tenant, namespace: item.namespace, key: item.key, field: t.field, text_sha: t.sha, model: vectors!.model, dimensions: t.vector.length, embedding: vectorBlob(t.vector),
     }).execute()
   }
   await trx.updateTable('store_items').set({ embedded_with: complete ? vectors!.model : null })
