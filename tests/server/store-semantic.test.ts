@@ -56,6 +56,9 @@ describe('semantic store search (official SDK client, OpenAI-compatible embeddin
     expect(keysOf(await t.client.store.searchItems(['nix'], { query: 'launch codes' }))).toEqual(['open'])
     expect((await t.client.store.getItem(['nix'], 'secret'))?.value).toEqual({ text: 'launch codes' })
     expect(keysOf(await t.client.store.searchItems(['nix'])).sort()).toEqual(['open', 'secret'])
+    // a put with index false drops the vectors an item had
+    await t.client.store.putItem(['nix'], 'open', { text: 'launch party' }, { index: false })
+    expect(keysOf(await t.client.store.searchItems(['nix'], { query: 'launch party' }))).toEqual([])
   })
 
   it('`index: [fields]` embeds only those fields, one text per matched value', async () => {
