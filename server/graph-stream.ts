@@ -13,6 +13,8 @@ export interface GraphStreamOptions {
   interruptBefore?: string[] | '*'
   interruptAfter?: string[] | '*'
   context?: unknown
+  /** LangGraph's durability (default 'sync': a step's checkpoint is written before the next step starts). */
+  durability?: 'sync' | 'async' | 'exit'
   /** Sees every root-namespace chunk of every library mode, requested or not (the runner's bookkeeping). */
   observe?: (mode: string, chunk: unknown) => void
 }
@@ -46,7 +48,7 @@ export async function* streamGraph(graph: AnyGraph, input: unknown, o: GraphStre
     signal: o.signal,
     interruptBefore: o.interruptBefore,
     interruptAfter: o.interruptAfter,
-    durability: 'sync' as const,
+    durability: o.durability ?? 'sync',
     ...(o.context !== undefined ? { context: o.context } : {}),
   }
   const translate = createTranslator(o.modes, o.subgraphs)

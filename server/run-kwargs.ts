@@ -14,6 +14,8 @@ export interface RunKwargs {
   checkpoint_id?: string
   webhook?: string
   resumable?: boolean
+  /** When checkpoints are written: every step before the next ('sync', the default), while the next runs ('async'), or only at the end ('exit'). */
+  durability?: 'sync' | 'async' | 'exit'
   /** A timer run: answers this interrupt with `{action: 'timeout'}` at its deadline (interrupt-timers.ts). */
   timer_for?: string
 }

@@ -4,6 +4,8 @@ import type { RunCreate } from './routes/run-schemas.js'
 import { createRun } from './run-service.js'
 import type { Runtime } from './runtime.js'
 
+const durabilityOf = (b: RunCreate) => b.durability ?? (b.checkpoint_during === false ? 'exit' : b.checkpoint_during === true ? 'async' : undefined)
+
 /**
  * Queues a run from an API run body (the HTTP routes' and the cron scheduler's one way in):
  * resolves the assistant, applies its config and context, validates a built-in graph's input.
@@ -34,6 +36,7 @@ export async function queueRunRequest(rt: Runtime, threadId: string | undefined,
       ...(body.interrupt_after ? { interrupt_after: body.interrupt_after } : {}),
       ...(checkpointId ? { checkpoint_id: checkpointId } : {}),
       ...(body.webhook ? { webhook: body.webhook } : {}),
+      ...(durabilityOf(body) ? { durability: durabilityOf(body) } : {}),
     },
     metadata: body.metadata ?? {},
     multitaskStrategy: body.multitask_strategy,

@@ -80,6 +80,7 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
       interruptBefore: kw.interrupt_before,
       interruptAfter: kw.interrupt_after,
       context: kw.context,
+      durability: kw.durability,
       observe,
     })
     for await (const { event, data } of events) await emit(event, data)

@@ -28,6 +28,9 @@ export const RunCreate = z.looseObject({
   on_completion: z.enum(['delete', 'keep']).optional(),
   webhook: z.url({ protocol: /^https?$/ }).optional(),
   checkpoint_id: z.string().optional(),
+  durability: z.enum(['sync', 'async', 'exit']).nullish(),
+  /** Deprecated by LangGraph in favour of durability: false means 'exit'. */
+  checkpoint_during: z.boolean().nullish(),
   checkpoint: z.looseObject({ checkpoint_id: z.string().optional() }).nullish(),
 })
 export type RunCreate = z.infer<typeof RunCreate>

@@ -63,6 +63,19 @@ describe('runs over HTTP with the official SDK', () => {
     expect(tools.find((x) => x.event === 'on_tool_start')!.name).toBe('search_docs')
   })
 
+  it('durability: exit writes the checkpoint at the end only; sync (the default) one per step', async () => {
+    const count = async (threadId: string) => (await h.client.threads.getHistory(threadId, { limit: 100 })).length
+    const sync = await h.client.threads.create()
+    await h.client.runs.wait(sync.thread_id, 'team', { input: { task: 'What is BM25?' } })
+    const exit = await h.client.threads.create()
+    const values = await h.client.runs.wait(exit.thread_id, 'team', { input: { task: 'What is BM25?' }, durability: 'exit' }) as Record<string, unknown>
+    expect(String(values.final_report)).toContain('# Report: What is BM25?')
+    expect(await count(sync.thread_id)).toBeGreaterThan(5)
+    expect(await count(exit.thread_id)).toBeLessThanOrEqual(2)
+    const bad = await fetch(`${h.url}/threads/${exit.thread_id}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ assistant_id: 'team', durability: 'never' }) })
+    expect(bad.status).toBe(400)
+  })
+
   it('interrupts as __interrupt__ and resumes through command', async () => {
     const t = await h.client.threads.create()
     const events = await collect(h.client.runs.stream(t.thread_id, 'sdlc', { input: { task: 'a todo app' }, streamMode: ['updates'] }) as AsyncIterable<Ev>)

@@ -22,7 +22,7 @@ describe('select on state, history and runs; extract on thread search', () => {
     expect(some).toEqual({ values: { final_report: (full.values as Record<string, unknown>).final_report, task: 'What is BM25?' }, next: [] })
     const id = full.checkpoint.checkpoint_id!
     expect(await s.client.threads.getState(threadId, id, { select: ['checkpoint'] })).toEqual({ checkpoint: full.checkpoint })
-    expect(await s.client.threads.getState(threadId, { checkpoint_id: id }, { select: ['metadata', 'created_at'] }))
+    expect(await s.client.threads.getState(threadId, full.checkpoint, { select: ['metadata', 'created_at'] }))
       .toEqual({ metadata: full.metadata, created_at: full.created_at })
     expect(await s.client.threads.getState(threadId, undefined, { select: ['interrupts'] })).toEqual({ interrupts: [] })
   })
