@@ -12,8 +12,8 @@ import { ragMetadataMigration } from './migrations/008-rag-metadata.js'
 import { ragVectorsMigration } from './migrations/009-rag-vectors.js'
 import { runOrdinalMigration } from './migrations/010-run-ordinal.js'
 import { cronsMigration } from './migrations/011-crons.js'
-import { threadTtlMigration } from './migrations/013-thread-ttl.js'
 import { storeTtlMigration } from './migrations/012-store-ttl.js'
+import { threadTtlMigration } from './migrations/013-thread-ttl.js'
 import { storeVectorsMigration } from './migrations/014-store-vectors.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
@@ -30,8 +30,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '010-run-ordinal': runOrdinalMigration,
   '011-crons': cronsMigration,
   '012-store-ttl': storeTtlMigration,
-  '014-store-vectors': storeVectorsMigration,
   '013-thread-ttl': threadTtlMigration,
+  '014-store-vectors': storeVectorsMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
