@@ -23,8 +23,9 @@ export interface AppDeps {
   /** SSE heartbeat interval (ms, default 10 000). */
   heartbeatMs?: number
   /**
-   * How often a protocol v2 session (WebSocket or SSE) looks in the store for runs another process
-   * created on its thread (ms, default 500); runs created in this process wake it at once.
+   * How often a protocol v2 session (WebSocket or SSE) looks in the store for new runs on its thread
+   * regardless (ms, default 5 000): runs created in this process wake it at once, and runs another
+   * process creates wake it at that process's commit (PRAGMA data_version, see store/commit-watch.ts).
    */
   protocolPollMs?: number
   /** Where internal (5xx) errors are reported; default `console.error`. */

@@ -75,9 +75,11 @@ export function startCronScheduler(rt: Runtime, opts: CronSchedulerOptions = {})
   const pollMs = opts.pollMs ?? 30_000
   const poll = pollMs > 0 ? setInterval(wake, pollMs) : undefined
   poll?.unref()
+  const offCommits = rt.commits.onExternalCommit(wake)
   return {
     async stop() {
       stopped = true
+      offCommits()
       rt.wakeCrons = () => undefined
       if (timer) clearTimeout(timer)
       if (poll) clearInterval(poll)

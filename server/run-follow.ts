@@ -6,12 +6,14 @@ const ended = (status: string | undefined) => status !== 'pending' && status !==
 /**
  * A run's events after `afterSeq`: the stored log first, then the live tail, each event exactly once,
  * until the run ends (or `signal` aborts). Works after a dropped client and after a restart (the log
- * is in the store); a run executed by another process is followed by reading the store every second.
+ * is in the store); a run executed by another process is followed by reading the store when another
+ * connection commits (rt.commits), and every second regardless.
  */
 export async function* followRun(rt: Runtime, runId: string, afterSeq: number, signal?: AbortSignal): AsyncGenerator<StoredEvent> {
   const buffer: (StoredEvent | null)[] = []
   let notify: (() => void) | undefined
   const off = rt.bus.subscribe(runId, (ev) => { buffer.push(ev); notify?.() })
+  const offCommits = rt.commits.onExternalCommit(() => notify?.())
   const onAbort = () => notify?.()
   signal?.addEventListener('abort', onAbort)
   let last = afterSeq
@@ -38,6 +40,7 @@ export async function* followRun(rt: Runtime, runId: string, afterSeq: number, s
     }
   } finally {
     off()
+    offCommits()
     signal?.removeEventListener('abort', onAbort)
   }
 }

@@ -118,6 +118,8 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
   const pollMs = opts.pollMs ?? 30_000
   const poll = pollMs > 0 ? setInterval(() => { timerDirty = true; unknown = true; wake() }, pollMs) : undefined
   poll?.unref()
+  // another process queued or finished a run (a CLI run, another server on the file): look now
+  const offCommits = rt.commits.onExternalCommit(() => { timerDirty = true; unknown = true; wake() })
   // the server's crons fire where its runs execute: a process with a run queue
   const crons = opts.crons === false ? undefined : startCronScheduler(rt, { pollMs, onError: opts.onCronError })
   return {
@@ -126,6 +128,7 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
       stopped = true
       if (timer) clearTimeout(timer)
       if (poll) clearInterval(poll)
+      offCommits()
       rt.wake = () => undefined
       await crons?.stop()
       await Promise.allSettled([...inflight])

@@ -109,11 +109,13 @@ export async function waitForRun(rt: Runtime, runId: string, signal?: AbortSigna
       if (final) settle(final)
       else check()
     })
-    // a run executed by another process publishes nothing here: look at the store now and then
+    // a run executed by another process publishes nothing here: look at the store when another
+    // connection commits, and now and then regardless
     const timer = setInterval(check, 1000)
+    const offCommits = rt.commits.onExternalCommit(check)
     const onAbort = () => { finished = true; cleanup(); resolve(undefined) }
     signal?.addEventListener('abort', onAbort, { once: true })
-    function cleanup() { off(); clearInterval(timer); signal?.removeEventListener('abort', onAbort) }
+    function cleanup() { off(); offCommits(); clearInterval(timer); signal?.removeEventListener('abort', onAbort) }
     if (known?.run_id === runId && !done(known)) return
     check()
   })

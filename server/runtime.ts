@@ -4,6 +4,7 @@ import type { LoadedGraphs } from '../graphs/graph-loader.js'
 import { GraphRegistry, type AnyGraph } from '../graphs/registry.js'
 import { embeddingsFromEnv, type EmbeddingsConfig } from '../rag/embeddings.js'
 import { createRetriever } from '../rag/retriever-factory.js'
+import { watchCommits, type CommitWatch } from '../store/commit-watch.js'
 import { openDb, type OpenedDb } from '../store/db.js'
 import { KyselySaver } from '../store/kysely-saver.js'
 import { createRunRepo, type RunRepo } from '../store/run-repo.js'
@@ -19,6 +20,8 @@ export interface Runtime {
   registry: GraphRegistry
   /** The embeddings endpoint (SWITCHYARD_EMBEDDINGS_MODEL…), when one is configured: retrieval is hybrid then. */
   embeddings: EmbeddingsConfig | undefined
+  /** Signals commits by other connections to the database (other processes): runs, crons, events they wrote. */
+  commits: CommitWatch
   /** Live tail of run event logs in this process. */
   bus: RunEventBus
   /** Abort handles of the runs executing in this process, by run id. */
@@ -52,6 +55,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const embeddings = embeddingsFromEnv(opts.env ?? process.env)
   const docs = createRetriever({ db: store.db, sqlite: store.sqlite, embeddings })
   const compiled = new Map<string, AnyGraph>()
+  const commits = watchCommits(store.sqlite)
   return {
     store,
     runs: createRunRepo(store.db),
@@ -59,6 +63,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     model,
     registry,
     embeddings,
+    commits,
     bus: new RunEventBus(),
     controllers: new Map(),
     finalStates: new RecentStates(),
@@ -72,6 +77,9 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
       return g
     },
-    close: () => store.close(),
+    close: () => {
+      commits.stop()
+      return store.close()
+    },
   }
 }

@@ -11,8 +11,9 @@ export interface FrameSink { send(frame: ServerFrame): void | Promise<void> }
 /** Tuning of a session. */
 export interface SessionOptions {
   /**
-   * How often a live feed looks in the store for a run that another process created on its thread (ms,
-   * default 500); a run created in this process (any client, any transport) wakes it at once.
+   * How often a live feed looks in the store for a new run on its thread regardless (ms, default 5 000):
+   * a run created in this process wakes it at once (the bus), one created by another process at its
+   * commit (rt.commits); this is only the fallback.
    */
   pollMs?: number
   /** Subscriptions arriving within this window are replayed together (ms, default 10). */
@@ -141,8 +142,10 @@ export class ProtocolSession {
 
   #nextRun(signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      const done = () => { clearTimeout(timer); this.#wakers.delete(done); signal?.removeEventListener('abort', done); resolve() }
-      const timer = setTimeout(done, this.opts.pollMs ?? 500)
+      const done = () => { clearTimeout(timer); offCommits(); this.#wakers.delete(done); signal?.removeEventListener('abort', done); resolve() }
+      const timer = setTimeout(done, this.opts.pollMs ?? 5_000)
+      // a run another process created on this thread: its commit wakes the look-up at once
+      const offCommits = this.rt.commits.onExternalCommit(done)
       this.#wakers.add(done)
       signal?.addEventListener('abort', done, { once: true })
     })
