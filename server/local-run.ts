@@ -54,7 +54,7 @@ async function settleOrphans(rt: Runtime, threadId: string) {
 
 /**
  * Runs one run in this process, through the same queue row, runner and event log as the server:
- * queue it, claim exactly it, execute it, and hand every logged event to `onEvent`.
+ * queue it already claimed by this process, execute it, and hand every logged event to `onEvent`.
  */
 export interface LocalRunHooks {
   /** Called once the run is queued, before it starts. */
@@ -68,9 +68,10 @@ export async function runLocally(rt: Runtime, req: LocalRunRequest, hooks: Local
   const run = await createRun(rt, {
     threadId: req.threadId, graph, kind: req.kind as RunKind,
     kwargs: { ...kwargs, stream_mode: ['tasks', 'checkpoints', 'messages-tuple', 'custom'] },
+    // inserted already claimed: a server watching the same file must not take the CLI's run
+    claimHere: true,
   })
-  const claimed = await rt.runs.claimRun(run.run_id, process.pid)
-  if (!claimed) throw new AppError('CONFLICT', `thread ${run.thread_id} is busy`)
+  const claimed = run
   hooks.onStart?.(claimed)
   const off = rt.bus.subscribe(run.run_id, (ev) => { if (ev) hooks.onEvent(ev) })
   const onAbort = () => rt.controllers.get(run.run_id)?.abort('interrupt')

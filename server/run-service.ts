@@ -23,6 +23,8 @@ export interface NewRun {
   afterSeconds?: number
   /** A stateless run: its thread is deleted when it ends. */
   temporary?: boolean
+  /** Insert the run already claimed by this process (the CLI runs its own run; no queue may take it). */
+  claimHere?: boolean
 }
 
 /**
@@ -65,8 +67,8 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
     multitask_strategy: strategy,
     available_at: r.afterSeconds ? new Date(Date.now() + r.afterSeconds * 1000).toISOString() : null,
     temporary: r.temporary ? 1 : 0,
-  }), binding])
-  rt.wake(run.available_at ?? undefined, run.run_id)
+  }, r.claimHere ? process.pid : undefined), binding])
+  if (!r.claimHere) rt.wake(run.available_at ?? undefined, run.run_id)
   rt.bus.runCreated(threadId, run.run_id)
   return run
 }

@@ -63,10 +63,19 @@ export function createRunRepo(db: Kysely<DB>) {
       await db.updateTable('threads').set({ status, updated_at: now() }).where('thread_id', '=', threadId).execute()
     },
 
-    /** Queues a run (status pending), numbered after the thread's other runs in the same statement. */
-    async createRun(run: Omit<Insertable<RunTable>, 'status' | 'error' | 'pid' | 'ordinal'> & { kind: RunKind }): Promise<RunRow> {
+    /**
+     * Queues a run (status pending), numbered after the thread's other runs in the same statement. With
+     * `claimBy` (a pid) the run is inserted already claimed by that process — running, first attempt,
+     * started from the thread's head — so no run queue (of any process) can take it.
+     */
+    async createRun(run: Omit<Insertable<RunTable>, 'status' | 'error' | 'pid' | 'ordinal'> & { kind: RunKind }, claimBy?: number): Promise<RunRow> {
       const ordinal = sql<number>`(select coalesce(max(r.ordinal), 0) + 1 from runs r where r.thread_id = ${run.thread_id})`
-      return db.insertInto('runs').values({ ...run, status: 'pending', error: null, pid: null, ordinal }).returningAll().executeTakeFirstOrThrow()
+      const claim = claimBy === undefined ? { status: 'pending' as const, pid: null } : {
+        status: 'running' as const, pid: claimBy, attempt: 1,
+        start_checkpoint_id: sql<string | null>`(select c.checkpoint_id from checkpoints c where c.thread_id = ${run.thread_id}
+          and c.checkpoint_ns = '' order by c.checkpoint_id desc limit 1)`,
+      }
+      return db.insertInto('runs').values({ ...run, ...claim, error: null, ordinal }).returningAll().executeTakeFirstOrThrow()
     },
 
     /** Settles a run; returns its row as stored (undefined when it is gone). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
+import { runLocally } from '../../server/local-run.js'
 import { createRun, waitForRun } from '../../server/run-service.js'
 import { openRuntime } from '../../server/runtime.js'
 import { watchCommits } from '../../store/commit-watch.js'
@@ -45,6 +46,24 @@ describe('work another process puts in the database is seen at once (PRAGMA data
       const done = await waitForRun(rt, run.run_id)
       expect(done?.status).toBe('success')
       expect(Date.now() - started).toBeLessThan(10_000)
+    } finally {
+      child.kill('SIGTERM')
+      await new Promise((r) => child.once('exit', r))
+      await rt.close()
+    }
+  })
+
+  it('a `switchyard serve` process on the same file never takes a run the CLI runs itself', async () => {
+    const db = join(dir, 'cli.db')
+    const rt = await openRuntime({ dbPath: db, env: { SWITCHYARD_MODEL: 'offline' } })
+    const { child, url } = spawnServe(['--db', db])
+    try {
+      await url
+      for (const task of ['one', 'two', 'three']) {
+        const r = await runLocally(rt, { kind: 'input', graph: 'team', input: { task } }, { onEvent: () => undefined })
+        expect(r.settled.status).toBe('success')
+        expect((await rt.runs.getRun(r.run_id)).pid).toBe(process.pid)
+      }
     } finally {
       child.kill('SIGTERM')
       await new Promise((r) => child.once('exit', r))
