@@ -61,7 +61,10 @@ async function measure(start: () => Promise<ServerProcess>, plan: { runs: number
         say(`${srv.name} ${c.graph} ×${clients}: ${t.perSecond.toFixed(1)} runs/s (${t.runs} runs, ${t.errors} errors${t.firstError ? `: ${t.firstError}` : ''}${cpu})`)
         throughput.push(t)
       }
-      out.push({ latency, throughput })
+      // the same sequential pass again, on a server the concurrent levels have warmed up (JIT, caches)
+      const warm = await sequential(client, c, { ...plan, warmup: 0 })
+      say(`${srv.name} ${c.graph} warm: runs.wait p50 ${warm.p50.toFixed(2)} ms, p99 ${warm.p99.toFixed(2)} ms (${warm.runs} runs, ${warm.errors} errors)`)
+      out.push({ latency, throughput, warm })
     }
     return out
   } catch (e) {
@@ -86,7 +89,7 @@ for (const [i, c] of CASES.entries()) {
 
 console.log(renderReport(results, [
   `Each run: \`threads.create\` + \`runs.wait\` with the SDK client (@langchain/langgraph-sdk 1.15.0) in this process, a new thread per run; latency is the \`runs.wait\` call (p50/p99) and both calls together (p50); throughput counts whole runs (both calls); the server runs alone while measured.`,
-  `Switchyard: child process, SQLite file (WAL), 50 run workers; ${OURS.runs} sequential runs after ${OURS.warmup} warm-up, then ${OURS.seconds} s per concurrency level.`,
+  `Switchyard: child process, SQLite file (WAL), 50 run workers; ${OURS.runs} sequential runs after ${OURS.warmup} warm-up, then ${OURS.seconds} s per concurrency level, then the ${OURS.runs} sequential runs again ("warm": after the thousands of runs of the concurrent levels; every server gets the same second pass).`,
   `Official \`langgraphjs dev\` (@langchain/langgraph-api 2.0.0, in-memory, 10 workers): runs.wait takes ~0.5 s there, so only ${OFFICIAL.runs} sequential runs after ${OFFICIAL.warmup} warm-up (its p99 is close to the max), then ${OFFICIAL.seconds} s per concurrency level.`,
   `No-op server: a plain node:http server answering both calls at once with canned JSON (no graph, no store): what the client and loopback HTTP cost by themselves, the floor of any server measured this way.`,
   `In-process: \`graph.invoke\` on the runtime's KyselySaver (SQLite file, durability sync), ${INPROC.runs} runs sequential, ${INPROC.runs} runs with ${INPROC.clients} in flight.`,

@@ -36,7 +36,12 @@ export function parseApiKeys(raw: string | undefined): ApiKeys | undefined {
   return new Map(pairs)
 }
 
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  // compare bytes, not characters: equal lengths in characters may differ in bytes (timingSafeEqual would throw)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
 
 /**
  * A browser cannot set headers on a WebSocket, and the SDK's WebSocket transport refuses a client that has

@@ -22,6 +22,8 @@ describe('protocol v2 WebSocket auth without headers (browsers): the key as a su
     expect(await RawProtocolClient.refusal(h.wsUrl(t), {}, ['x-api-key.'])).toBe(401)
     expect(await RawProtocolClient.refusal(h.wsUrl(t), {}, ['x-api-key.not*base64'])).toBe(401)
     expect(await RawProtocolClient.refusal(h.wsUrl(t), {}, ['langgraph'])).toBe(401)
+    // as many characters as a real key, more bytes: refused, not a 500
+    expect(await RawProtocolClient.refusal(h.wsUrl(t), {}, [keyProtocol('key-aaaa-111é')])).toBe(401)
     const a = await RawProtocolClient.open(h.wsUrl(t), {}, [keyProtocol(KEY_A)])
     // a browser fails a handshake whose answer names none of the offered subprotocols
     expect(a.socket.protocol).toBe(keyProtocol(KEY_A))
