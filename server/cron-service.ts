@@ -1,3 +1,4 @@
+import { checkWebhookUrl } from '../agents/webhook-hosts.js'
 import { AppError } from '../store/app-error.js'
 import { createCronRepo } from '../store/cron-repo.js'
 import type { CronRow } from '../store/cron-schema.js'
@@ -30,6 +31,7 @@ const runFields = (body: Json): Json => Object.fromEntries(CRON_RUN_FIELDS.filte
 
 /** Fails now, with a 400, on an input the graph would refuse at every firing. */
 function checkInput(rt: Runtime, graph: string, payload: Json) {
+  if (typeof payload.webhook === 'string') checkWebhookUrl(payload.webhook, rt.webhookHosts)
   if (payload.input !== undefined && payload.input !== null && payload.command === undefined) rt.registry.get(graph).parseInput(payload.input)
 }
 

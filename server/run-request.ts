@@ -1,3 +1,4 @@
+import { checkWebhookUrl } from '../agents/webhook-hosts.js'
 import { getAssistant } from './graph-assistants.js'
 import type { ApiStreamMode } from './graph-stream.js'
 import type { RunCreate } from './routes/run-schemas.js'
@@ -12,6 +13,7 @@ const durabilityOf = (b: RunCreate) => b.durability ?? (b.checkpoint_during === 
  * No `threadId`: a stateless run, on a new thread deleted when it ends unless `on_completion: keep`.
  */
 export async function queueRunRequest(rt: Runtime, threadId: string | undefined, body: RunCreate) {
+  if (body.webhook) checkWebhookUrl(body.webhook, rt.webhookHosts)
   const assistant = await getAssistant(rt, body.assistant_id)
   const graph = assistant.graph_id
   let input = body.input

@@ -1,5 +1,6 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint'
 import { createChatModel, type ModelChoice } from '../agents/model-provider.js'
+import { webhookHostsFrom } from '../agents/webhook-hosts.js'
 import type { LoadedGraphs } from '../graphs/graph-loader.js'
 import { GraphRegistry, type AnyGraph } from '../graphs/registry.js'
 import { embeddingsFromEnv, type EmbeddingsConfig } from '../rag/embeddings.js'
@@ -22,6 +23,8 @@ export interface Runtime {
   embeddings: EmbeddingsConfig | undefined
   /** Signals commits by other connections to the database (other processes): runs, crons, events they wrote. */
   commits: CommitWatch
+  /** Hosts run webhooks may call (`SWITCHYARD_WEBHOOK_HOSTS`); undefined: any. */
+  webhookHosts: string[] | undefined
   /** Live tail of run event logs in this process. */
   bus: RunEventBus
   /** Abort handles of the runs executing in this process, by run id. */
@@ -64,6 +67,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     registry,
     embeddings,
     commits,
+    webhookHosts: webhookHostsFrom(opts.env ?? process.env),
     bus: new RunEventBus(),
     controllers: new Map(),
     finalStates: new RecentStates(),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AppError, isAppError } from '../../store/app-error.js'
+import { checkWebhookUrl, webhookHostsFrom } from '../webhook-hosts.js'
 import { Duration, cancelled, effectiveTimeoutMs, sleep, tail } from './step-context.js'
 import type { StepContext } from './step-context.js'
 
@@ -85,6 +86,8 @@ function requestInit(p: WebhookParams): RequestInit {
  * // { status: 200, headers: { 'content-type': 'application/json' }, body: { ok: true } }
  */
 export async function runWebhookStep(p: WebhookParams, ctx: StepContext): Promise<WebhookOutputs> {
+  const hosts = webhookHostsFrom()
+  checkWebhookUrl(p.url, hosts)
   const init = requestInit(p)
   const timeoutMs = effectiveTimeoutMs(p.timeout, ctx, DEFAULT_TIMEOUT_MS) ?? DEFAULT_TIMEOUT_MS
   const expected = p.expect_status === undefined ? undefined : [p.expect_status].flat()
@@ -99,7 +102,7 @@ export async function runWebhookStep(p: WebhookParams, ctx: StepContext): Promis
     let res: Response
     let body: unknown
     try {
-      res = await fetch(p.url, { ...init, signal: AbortSignal.any(signals), redirect: 'follow' })
+      res = await fetch(p.url, { ...init, signal: AbortSignal.any(signals), redirect: hosts ? 'error' : 'follow' })
       body = await readBody(res, p.max_response_bytes) // inside the try: the timeout covers a body that trickles in
     } catch (cause) {
       if (ctx.signal?.aborted) throw cancelled('webhook', cause)

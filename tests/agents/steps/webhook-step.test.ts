@@ -50,6 +50,7 @@ describe('webhook step', () => {
       '/text': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain', 'x-id': '42' }).end('plain'),
       '/big': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(5_000)),
       '/big-chunked': (_req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); for (let i = 0; i < 5; i++) res.write('y'.repeat(1_000)); res.end() },
+      '/hop': (_req, res) => res.writeHead(302, { location: '/echo' }).end(),
       '/slow': (_req, res) => { const t = setTimeout(() => json(res, 200, { late: true }), 3_000); res.on('close', () => clearTimeout(t)) },
     })
   })
@@ -127,5 +128,23 @@ describe('webhook step', () => {
     expect(() => parseStepParams('webhook', { url: 'file:///etc/passwd' })).toThrow(/url/)
     expect(() => parseStepParams('webhook', { url: 'http://x', method: 'TRACE' })).toThrow(/method/)
     expect(parseStepParams('webhook', { url: 'http://x' })).toMatchObject({ method: 'POST', retries: 2, headers: {} })
+  })
+
+  it('with SWITCHYARD_WEBHOOK_HOSTS set, calls only those hosts and follows no redirect', async () => {
+    const port = new URL(srv.url).port
+    const before = process.env.SWITCHYARD_WEBHOOK_HOSTS
+    try {
+      process.env.SWITCHYARD_WEBHOOK_HOSTS = `hooks.example.com, 127.0.0.1:${port}`
+      expect((await run({ url: `${srv.url}/echo`, body: {} })).status).toBe(201)
+      await expect(run({ url: `http://localhost:${port}/echo` })).rejects.toMatchObject({ code: 'VALIDATION' })
+      await expect(run({ url: `http://127.0.0.1:${Number(port) + 1}/echo` })).rejects.toMatchObject({ code: 'VALIDATION' })
+      await expect(run({ url: `${srv.url}/hop`, retries: 0 })).rejects.toMatchObject({ code: 'UPSTREAM' })
+      expect(srv.attempts.get('/echo')).toBe(1)
+      delete process.env.SWITCHYARD_WEBHOOK_HOSTS
+      expect((await run({ url: `${srv.url}/hop` })).status).toBe(201)
+    } finally {
+      if (before === undefined) delete process.env.SWITCHYARD_WEBHOOK_HOSTS
+      else process.env.SWITCHYARD_WEBHOOK_HOSTS = before
+    }
   })
 })
