@@ -10,8 +10,8 @@ export interface ThreadView {
   thread_id: string; created_at: string; updated_at: string; state_updated_at: string
   metadata: Json; status: string; config: Json
   values?: unknown; interrupts?: Record<string, unknown[]>
-  /** Present when the thread has a TTL: it is deleted after `ttl` minutes without a run or an update. */
-  ttl?: { strategy: 'delete'; ttl: number }
+  /** Present when the thread has a TTL: deleted after `ttl_minutes` without a run or an update, so at `expires_at` unless touched. */
+  ttl?: { strategy: 'delete'; ttl_minutes: number; expires_at: string }
 }
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -23,13 +23,16 @@ export function jsonContained(superset: unknown, subset: Json): boolean {
     isObject(v) ? jsonContained(superset[k], v) : k in superset && isDeepStrictEqual(superset[k], v))
 }
 
+const ttlView = (updatedAt: string, minutes: number) =>
+  ({ strategy: 'delete' as const, ttl_minutes: minutes, expires_at: new Date(Date.parse(updatedAt) + minutes * 60_000).toISOString() })
+
 /** The thread row plus its head state: values and the pending interrupts by task id. */
 export async function threadView(rt: Runtime, row: ThreadRow): Promise<ThreadView> {
   const metadata = { ...(JSON.parse(row.metadata) as Json), ...(row.graph ? { graph_id: row.graph } : {}) }
   const view: ThreadView = {
     thread_id: row.thread_id, created_at: row.created_at, updated_at: row.updated_at, state_updated_at: row.updated_at,
     metadata, status: row.status, config: {},
-    ...(row.ttl_minutes !== null ? { ttl: { strategy: 'delete' as const, ttl: row.ttl_minutes } } : {}),
+    ...(row.ttl_minutes !== null ? { ttl: ttlView(row.updated_at, row.ttl_minutes) } : {}),
   }
   if (!row.graph || !rt.registry.names().includes(row.graph)) return view
   const s = await rt.graph(row.graph).getState({ configurable: { thread_id: row.thread_id } })

@@ -17,12 +17,13 @@ describe('thread TTLs', () => {
 
   it('takes the SDK\'s ttl on create and update, shows it, and answers return=minimal with 204', async () => {
     const a = await s.client.threads.create({ ttl: 30 })
-    expect(a).toMatchObject({ ttl: { strategy: 'delete', ttl: 30 } })
+    expect(a).toMatchObject({ ttl: { strategy: 'delete', ttl_minutes: 30 } })
+    expect(Date.parse((a as unknown as { ttl: { expires_at: string } }).ttl.expires_at)).toBe(Date.parse(a.updated_at) + 30 * 60_000)
     const b = await s.client.threads.create({ ttl: { ttl: 5, strategy: 'delete' } })
-    expect(b).toMatchObject({ ttl: { strategy: 'delete', ttl: 5 } })
+    expect(b).toMatchObject({ ttl: { strategy: 'delete', ttl_minutes: 5 } })
     expect(await s.client.threads.create()).not.toHaveProperty('ttl')
     const patched = await s.client.threads.update(a.thread_id, { ttl: 90, metadata: { k: 1 } })
-    expect(patched).toMatchObject({ ttl: { ttl: 90 }, metadata: { k: 1 } })
+    expect(patched).toMatchObject({ ttl: { ttl_minutes: 90 }, metadata: { k: 1 } })
     expect(await s.client.threads.update(a.thread_id, { metadata: { k: 2 }, returnMinimal: true })).toBeUndefined()
     expect((await s.client.threads.get(a.thread_id)).metadata).toMatchObject({ k: 2 })
     const cleared = await rawJson(`${s.url}/threads/${a.thread_id}`, { method: 'PATCH', body: JSON.stringify({ ttl: null }) })
