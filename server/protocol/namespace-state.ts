@@ -62,3 +62,29 @@ export async function readNamespaceState(ctx: CommandContext, graphName: string 
   const interrupts = s.tasks.flatMap((t) => t.interrupts) as NamespaceState['interrupts']
   return { values: s.values, checkpoint, next: [...s.next], interrupts }
 }
+
+/**
+ * `state.listCheckpoints` in a subgraph namespace: its checkpoints newest first, `limit` at a time,
+ * `before` (a checkpoint id of that namespace) pages on. Entries carry id, timestamp, step and
+ * `metadata.source` / `parent_id`; not `next` (a subgraph a node invokes has no edges to read it from).
+ */
+export async function listNamespaceCheckpoints(ctx: CommandContext, ns: Namespace, p: { limit: number; before?: string }) {
+  const checkpointNs = checkpointNsOf(ns)
+  const at = (id?: string) => ({ configurable: { thread_id: ctx.threadId, checkpoint_ns: checkpointNs, ...(id ? { checkpoint_id: id } : {}) } })
+  if (!(await ctx.rt.checkpointer.getTuple(at()))) {
+    throw protocolFault('no_such_namespace', `thread ${ctx.threadId} has no state in namespace ${JSON.stringify(ns)}`, { details: { namespace: ns } })
+  }
+  if (p.before && !(await ctx.rt.checkpointer.getTuple(at(p.before)))) {
+    throw protocolFault('no_such_checkpoint', `no checkpoint ${p.before} in namespace ${JSON.stringify(ns)}`, { details: { namespace: ns, checkpoint_id: p.before } })
+  }
+  const tuples: CheckpointTuple[] = []
+  for await (const t of ctx.rt.checkpointer.list(at(), { limit: p.limit + 1, ...(p.before ? { before: at(p.before) } : {}) })) tuples.push(t)
+  const checkpoints = tuples.slice(0, p.limit).map((t) => ({
+    id: t.checkpoint.id,
+    timestamp: t.checkpoint.ts,
+    step: typeof t.metadata?.step === 'number' ? t.metadata.step : -1,
+    metadata: { source: t.metadata?.source ?? null, parent_id: t.parentConfig?.configurable?.checkpoint_id ?? null },
+  }))
+  const more = tuples.length > p.limit ? checkpoints.at(-1)?.id : undefined
+  return { checkpoints, ...(more ? { next_before: more } : {}) }
+}

@@ -2,12 +2,8 @@ import type { z } from 'zod'
 import { assertCheckpoint, readThreadHistory, readThreadState, type ThreadState } from '../thread-state.js'
 import { isDict, threadGraph, type CommandAnswer, type CommandContext } from './command-context.js'
 import type { ListCheckpointsParams, StateGetParams } from './protocol-frames.js'
-import { readNamespaceState } from './namespace-state.js'
+import { listNamespaceCheckpoints, readNamespaceState } from './namespace-state.js'
 import { protocolFault, relabel } from './protocol-wire.js'
-
-function rootOnly(ns: string[] | undefined): void {
-  if (ns && ns.length > 0) throw protocolFault('not_supported', `state.listCheckpoints lists the root graph's checkpoints ([]); for a subgraph namespace, state.get reads its latest state`)
-}
 
 const pick = (values: unknown, keys: string[] | undefined): unknown =>
   keys && isDict(values) ? Object.fromEntries(Object.entries(values).filter(([k]) => keys.includes(k))) : values
@@ -48,12 +44,16 @@ function writerOf(s: ThreadState, older: ThreadState | undefined): string | unde
 }
 
 /**
- * `state.listCheckpoints` (not implemented by the official server): the thread's checkpoints newest
- * first, `limit` (default 10) at a time; `before` (a checkpoint id) pages on, `next_before` is the cursor
+ * `state.listCheckpoints` (not implemented by the official server): the thread's checkpoints (or, with a
+ * `namespace`, a subgraph's: see listNamespaceCheckpoints) newest first, `limit` (default 10) at a time; `before` (a checkpoint id) pages on, `next_before` is the cursor
  * of the next page. Forks and replays add branches; history is never rewritten.
  */
 export async function listCheckpoints(ctx: CommandContext, p: z.infer<typeof ListCheckpointsParams>): Promise<CommandAnswer> {
-  rootOnly(p.namespace)
+  if (p.namespace && p.namespace.length > 0) {
+    if (!(await threadGraph(ctx))) throw protocolFault('no_such_namespace', `thread ${ctx.threadId} has no state in namespace ${JSON.stringify(p.namespace)}`)
+    const result = await listNamespaceCheckpoints(ctx, p.namespace, { limit: p.limit ?? 10, before: p.before })
+    return { result, meta: { thread_id: ctx.threadId, namespace: p.namespace } }
+  }
   if (!(await threadGraph(ctx))) return { result: { checkpoints: [] } }
   if (p.before) await relabel(assertCheckpoint(ctx.rt, ctx.threadId, p.before), 'NOT_FOUND', 'no_such_checkpoint')
   const limit = p.limit ?? 10

@@ -62,6 +62,18 @@ describe('protocol v2 state.get for subgraph namespaces', () => {
       expect(await thread.state.get({ namespace: child })).toMatchObject({
         values: { notes: ['BM25', 'outline of bm25: keep'] }, next: [], interrupts: [],
       })
+      // the subgraph's own checkpoint history, newest first, paged like the root's
+      type Page = { checkpoints: { id: string; step: number; metadata: { parent_id: string | null } }[]; next_before?: string }
+      const head = await thread.state.get({ namespace: child }) as unknown as { checkpoint: { id: string } }
+      const all = await thread.state.listCheckpoints({ namespace: child, limit: 100 }) as unknown as Page
+      expect(all.checkpoints.length).toBeGreaterThan(2)
+      expect(all.checkpoints[0]!.id).toBe(head.checkpoint.id)
+      expect(all.checkpoints[0]!.metadata.parent_id).toBe(all.checkpoints[1]!.id)
+      const first = await thread.state.listCheckpoints({ namespace: child, limit: 1 }) as unknown as Page
+      const rest = await thread.state.listCheckpoints({ namespace: child, limit: 100, before: first.next_before }) as unknown as Page
+      expect([...first.checkpoints, ...rest.checkpoints.slice(0)].map((c) => c.id)).toEqual(all.checkpoints.map((c) => c.id))
+      await expect(thread.state.listCheckpoints({ namespace: child, before: 'nope' })).rejects.toMatchObject({ code: 'no_such_checkpoint' })
+      await expect(thread.state.listCheckpoints({ namespace: ['child:not-a-task'] })).rejects.toMatchObject({ code: 'no_such_namespace' })
     } finally {
       await thread.close()
     }
