@@ -61,7 +61,7 @@ describe('langgraph.json graphs', () => {
   afterAll(async () => { await rt.close(); for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
 
   it('registers them next to the built-ins, with descriptions', () => {
-    expect(rt.registry.names()).toEqual(['compiled', 'factory', 'sdlc', 'team', 'uncompiled'])
+    expect(rt.registry.names()).toEqual(['chat', 'compiled', 'factory', 'sdlc', 'team', 'uncompiled'])
     expect(rt.registry.get('compiled').description).toBe('from ./src/compiled.ts:graph')
     expect(rt.registry.get('factory').description).toBe('an async factory')
     expect(rt.registry.get('compiled').parseInput({ n: 1, extra: true })).toEqual({ n: 1, extra: true })

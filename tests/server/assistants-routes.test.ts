@@ -12,6 +12,7 @@ describe('assistants routes (official SDK client)', () => {
     expect(graphAssistantId('sdlc')).toBe('e59156b6-7e0e-5f0f-9474-3e6b7053b708')
     const found = await t.client.assistants.search({ metadata: { created_by: 'system' }, sortBy: 'graph_id', sortOrder: 'asc' })
     expect(found.map((a) => [a.graph_id, a.assistant_id, a.name, a.version])).toEqual([
+      ['chat', graphAssistantId('chat'), 'chat', 1],
       ['sdlc', graphAssistantId('sdlc'), 'sdlc', 1],
       ['team', graphAssistantId('team'), 'team', 1],
     ])
