@@ -1,3 +1,4 @@
+import { wireJson } from '../server/http-json.js'
 import type { CliEvent, RunResult } from './cli-events.js'
 import { EXIT } from './exit-codes.js'
 
@@ -14,7 +15,8 @@ export function createRenderer(out: Out, json: boolean) {
   let inTokens = false
   const endTokens = () => { if (inTokens) { out.write('\n'); inTokens = false } }
   return (e: CliEvent) => {
-    if (json) { out.write(`${JSON.stringify(e)}\n`); return }
+    // messages as the API sends them ({type, content, ...}), not LangChain's serialization
+    if (json) { out.write(`${wireJson(e)}\n`); return }
     const dim = (s: string) => (out.isTTY ? `\x1b[2m${s}\x1b[0m` : s)
     switch (e.type) {
       case 'run_start':

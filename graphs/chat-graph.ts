@@ -12,6 +12,9 @@ export const ChatInput = z.object({
   messages: z.array(z.union([z.string().min(1), z.looseObject({ content: z.unknown() })])).min(1),
 })
 
+/** What `parseInput` takes besides {@link ChatInput}: the CLI's `{task}` (`switchyard run chat --input TEXT`) as one user message. */
+export const ChatOrTask = z.union([ChatInput, z.object({ task: z.string().min(1) }).transform((t) => ({ messages: [{ role: 'user', content: t.task }] }))])
+
 const SYSTEM = 'You are the assistant of a Switchyard deployment. For questions about the indexed documents, '
   + 'call search_docs first and cite the numbered results as [n]; otherwise answer briefly.'
 

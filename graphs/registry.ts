@@ -4,7 +4,7 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint'
 import type { ZodType } from 'zod'
 import type { DocSearch } from '../agents/retriever-tool.js'
 import { AppError } from '../store/app-error.js'
-import { buildChatGraph, ChatInput } from './chat-graph.js'
+import { buildChatGraph, ChatInput, ChatOrTask } from './chat-graph.js'
 import { buildSdlcGraph } from './sdlc-graph.js'
 import { buildTeamGraph } from './team-graph.js'
 import { TaskInput } from './task-input.js'
@@ -47,7 +47,7 @@ const BUILT_IN: GraphDefinition[] = [
   {
     name: 'chat',
     description: 'a chat agent over the thread\'s messages, with the RAG retriever as its search_docs tool (for chat UIs)',
-    parseInput: (i) => parseInputWith(ChatInput, i),
+    parseInput: (i) => parseInputWith(ChatOrTask, i),
     inputSchema: ChatInput,
     build: (d) => buildChatGraph({ model: d.model, docs: d.docs, checkpointer: d.checkpointer }) as unknown as AnyGraph,
   },

@@ -11,6 +11,16 @@ describe('switchyard run team (offline model)', () => {
     expect(JSON.parse(r.stdout).added).toBeGreaterThan(3)
   })
 
+  it('runs the chat graph from a text input: search_docs on the ingested corpus, then a cited, labelled answer', async () => {
+    const r = await runCli(['run', 'chat', '--input', 'How does checkpointing make a workflow durable?', '--db', t.db, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.events.filter((e) => e.type === 'node_start').map((e) => e.node)).toEqual(['agent', 'tools', 'agent'])
+    const out = resultOf(r).output as { messages: { type: string; content: string }[] }
+    expect(out.messages.map((m) => m.type)).toEqual(['human', 'ai', 'tool', 'ai'])
+    expect(out.messages[2]!.content).toMatch(/^\[1\] /)
+    expect(out.messages[3]!.content).toMatch(/^\[offline model\].*Retrieved: .*\[1\]/)
+  })
+
   it('routes driver → researcher → generator → report, cites ingested sources and labels the offline model', async () => {
     const r = await runCli(['run', 'team', '--input', 'How does checkpointing make a workflow durable?', '--db', t.db, '--json'])
     expect(r.code, r.stderr).toBe(0)
@@ -44,8 +54,8 @@ describe('switchyard run team (offline model)', () => {
     const r = await runCli(['threads', '--db', t.db, '--json'])
     expect(r.code).toBe(0)
     const rows = JSON.parse(r.stdout) as { graph: string; status: string }[]
-    expect(rows.length).toBe(2)
-    expect(rows.every((x) => x.graph === 'team' && x.status === 'idle')).toBe(true)
+    expect(rows.map((x) => x.graph).sort()).toEqual(['chat', 'team', 'team'])
+    expect(rows.every((x) => x.status === 'idle')).toBe(true)
     const viaEnv = await runCli(['threads', '--json'], { SWITCHYARD_DB: t.db })
     expect(JSON.parse(viaEnv.stdout)).toEqual(rows)
   })

@@ -43,7 +43,7 @@ describe('the built-in chat graph, as chat UIs drive it', () => {
     const schemas = await s.client.assistants.getSchemas('chat')
     expect(schemas.input_schema).toMatchObject({ type: 'object', required: ['messages'] })
     const t = await s.client.threads.create()
-    for (const input of [{ messages: [] }, { task: 'x' }, { messages: 'hi' }]) {
+    for (const input of [{ messages: [] }, { task: '' }, { messages: 'hi' }, {}]) {
       const r = await rawJson(`${s.url}/threads/${t.thread_id}/runs`, { method: 'POST', body: JSON.stringify({ assistant_id: 'chat', input }) })
       expect([JSON.stringify(input), r.status, r.body.code]).toEqual([JSON.stringify(input), 400, 'VALIDATION'])
     }
