@@ -96,6 +96,28 @@ describe.skipIf(!runnable)('useStream (@langchain/langgraph-sdk/react) in Chromi
     expect(runs.map((r) => r.status)).toEqual(['success', 'success'])
     expect((await api.client.threads.get(threadId)).status).toBe('interrupted')
   })
+  it('chats with the chat graph: the hook lists the messages as they stream, turn after turn', async () => {
+    const page = await browser.newPage()
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+    await page.goto(`${web.url}/?assistant=chat&api=${encodeURIComponent(api.url)}`)
+    type Shown = { type: string; content: string }[]
+    const shown = async () => JSON.parse((await text(page, 'messages'))!) as Shown
+    await page.click('#send')
+    await expect.poll(async () => (await shown()).map((m) => m.type), { timeout: 30_000, interval: 50 }).toEqual(['human', 'ai', 'tool', 'ai'])
+    await until(page, 'loading', 'false')
+    await page.click('#send')
+    await expect.poll(async () => (await shown()).length, { timeout: 30_000, interval: 50 }).toBe(8)
+    await until(page, 'loading', 'false')
+    const messages = await shown()
+    expect(messages[4]!.content).toBe('question 2: what is BM25?')
+    expect(messages[7]!.content).toMatch(/^\[offline model\].*question 2/)
+    expect(pageErrors).toEqual([])
+    // what the page shows is the thread's state
+    const threadId = new URL(page.url()).searchParams.get('thread')!
+    const state = await api.client.threads.getState(threadId)
+    expect((state.values as { messages: { content: unknown }[] }).messages.map((m) => m.content)).toEqual(messages.map((m) => m.content))
+  })
+
   it('rejoins a run in progress after the page reloads (reconnectOnMount) and ends where the store ends', async () => {
     // a slow offline model keeps the run going while the page reloads
     const slow = await startTestServer({ corsOrigins: ['*'], routes: [runsRoutes], env: { SWITCHYARD_OFFLINE_DELAY_MS: '80' } })
