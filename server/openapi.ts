@@ -2,7 +2,7 @@ import type { Hono } from 'hono'
 import { z } from 'zod'
 import { AssistantCount, AssistantCreate, AssistantLatest, AssistantPatch, AssistantSearch } from './routes/assistant-schemas.js'
 import { CronCount, CronCreate, CronSearch, CronUpdate } from './routes/cron-schemas.js'
-import { RunBatch, RunCreate } from './routes/run-schemas.js'
+import { CancelMany, RunBatch, RunCreate } from './routes/run-schemas.js'
 import { HistoryBody, StateAtCheckpoint, StatePatch, StateUpdate, ThreadCount, ThreadCreate, ThreadPatch, ThreadPrune, ThreadSearch } from './routes/thread-schemas.js'
 import { RagDocumentsBody, RagSearchBody } from './routes/rag-routes.js'
 import { DeleteItem, ListNamespaces, PutItem, SearchItems } from './routes/store-routes.js'
@@ -31,6 +31,7 @@ const BODIES: Record<string, z.ZodType> = {
   'POST /runs/stream': RunCreate,
   'POST /runs/wait': RunCreate,
   'POST /runs/batch': RunBatch,
+  'POST /runs/cancel': CancelMany,
   'POST /runs/crons': CronCreate,
   'POST /threads/:thread_id/runs/crons': CronCreate,
   'POST /runs/crons/search': CronSearch,
