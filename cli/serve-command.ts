@@ -12,7 +12,7 @@ import { dbPathOf, graphsOf, type GlobalOpts } from './context.js'
 import { UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
 
-interface ServeFlags { port: string; host: string; cors?: string; config?: string; concurrency: string }
+interface ServeFlags { port: string; host: string; cors?: string; config?: string; concurrency: string; shutdownGrace: string }
 
 const portOf = (v: string) => {
   const n = Number(v)
@@ -34,10 +34,13 @@ export function registerServeCommand(program: Command, out: Out) {
     .option('--cors <origins>', 'comma-separated origins allowed by CORS ("*" for any); off by default')
     .option('--config <path>', 'a langgraph.json whose graphs are served next to the built-ins')
     .option('--concurrency <n>', 'runs executed at once by this process', '10')
+    .option('--shutdown-grace <ms>', 'on SIGTERM/SIGINT, how long runs in progress may finish before they are put back in the queue', '10000')
     .action(async (o: ServeFlags, cmd: Command) => {
       const port = portOf(o.port)
       const concurrency = Number(o.concurrency)
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw new UsageError(`--concurrency must be an integer from 1 to 1000, got "${o.concurrency}"`)
+      const graceMs = Number(o.shutdownGrace)
+      if (!/^\d+$/.test(o.shutdownGrace) || graceMs > 3_600_000) throw new UsageError(`--shutdown-grace must be a number of milliseconds up to 3600000, got "${o.shutdownGrace}"`)
       const graphs = await graphsOf(cmd.optsWithGlobals<GlobalOpts>(), o.config)
       const { registry } = graphs
       const apiKeys = parseApiKeys(process.env.SWITCHYARD_API_KEYS)
@@ -54,7 +57,7 @@ export function registerServeCommand(program: Command, out: Out) {
       out.write(`switchyard: serving on ${srv.url} (database ${dbPath}; ${apiKeys ? `${apiKeys.size} API keys` : 'open, no API keys'}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
       const signal = await untilSignal()
       out.write(`switchyard: ${signal}, stopping\n`)
-      await queue.stop()
+      await queue.stop({ graceMs })
       await srv.close()
     })
 }

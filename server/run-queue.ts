@@ -28,8 +28,12 @@ export interface RunQueueOptions {
 export interface RunQueue {
   /** Runs executing now. */
   active(): number
-  /** Stops claiming and waits for the runs in progress. */
-  stop(): Promise<void>
+  /**
+   * Stops claiming and waits for the runs in progress; with `graceMs`, runs still going after that
+   * long are stopped and put back in the queue (pending), to continue from their last checkpoint at
+   * the next start, instead of holding the shutdown for as long as they take.
+   */
+  stop(opts?: { graceMs?: number }): Promise<void>
 }
 
 /**
@@ -124,14 +128,18 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
   const crons = opts.crons === false ? undefined : startCronScheduler(rt, { pollMs, onError: opts.onCronError })
   return {
     active: () => inflight.size,
-    async stop() {
+    async stop(o = {}) {
       stopped = true
       if (timer) clearTimeout(timer)
       if (poll) clearInterval(poll)
       offCommits()
       rt.wake = () => undefined
       await crons?.stop()
+      const grace = o.graceMs !== undefined && inflight.size > 0
+        ? setTimeout(() => { for (const c of rt.controllers.values()) c.abort('shutdown') }, o.graceMs)
+        : undefined
       await Promise.allSettled([...inflight])
+      if (grace) clearTimeout(grace)
       await Promise.allSettled([...hooks])
     },
   }

@@ -118,6 +118,12 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, see
     const interrupts = state.tasks.flatMap((t) => t.interrupts) as unknown[]
     return { values: state.values as unknown, interrupts, waiting: interrupts.length > 0 || (s.status !== 'error' && state.next.length > 0) }
   }
+  if (reason === 'shutdown') {
+    // the process is stopping: the run goes back to the queue and continues from its last checkpoint later
+    await rt.runs.requeueRun(run.run_id)
+    rt.bus.end(run.run_id, undefined)
+    return
+  }
   const rolledBack = reason === 'rollback'
   if (rolledBack) await rt.runs.deleteRun(run.run_id)
   const finish = async () => rolledBack ? undefined : rt.runs.finishRun(run.run_id, s.status, s.status === 'interrupted' ? 'cancelled' : s.error?.message ?? null)

@@ -130,6 +130,11 @@ export function createRunRepo(db: Kysely<DB>) {
     inflightRuns: (threadId: string): Promise<RunRow[]> =>
       db.selectFrom('runs').selectAll().where('thread_id', '=', threadId).where('status', 'in', ['pending', 'running']).orderBy('created_at').execute(),
 
+    /** Puts a run this process was running back in the queue (a graceful shutdown): the next claim continues it. */
+    async requeueRun(runId: string): Promise<void> {
+      await db.updateTable('runs').set({ status: 'pending', pid: null, updated_at: now() }).where('run_id', '=', runId).where('status', '=', 'running').execute()
+    },
+
     /** Runs left running by processes that died (crash recovery at start-up). */
     async requeueOrphans(isAlive: (pid: number | null) => boolean): Promise<RunRow[]> {
       const running = await db.selectFrom('runs').selectAll().where('status', '=', 'running').execute()

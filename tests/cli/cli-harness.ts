@@ -21,11 +21,11 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Chil
 }
 
 /**
- * Starts `switchyard ... serve` (args before `serve` go first, e.g. `--db`) on a free port; `url`
+ * Starts `switchyard ... serve` (args before `serve` go first, e.g. `--db`; `serveArgs` after it) on a free port; `url`
  * resolves with the address it prints, or rejects if it exits first.
  */
-export function spawnServe(args: string[], env: Record<string, string> = {}): { child: ChildProcess; url: Promise<string> } {
-  const child = spawnCli([...args, 'serve', '--port', '0'], env)
+export function spawnServe(args: string[], env: Record<string, string> = {}, serveArgs: string[] = []): { child: ChildProcess; url: Promise<string> } {
+  const child = spawnCli([...args, 'serve', '--port', '0', ...serveArgs], env)
   const url = new Promise<string>((resolve, reject) => {
     let out = ''
     child.stdout?.on('data', (d: Buffer) => {
