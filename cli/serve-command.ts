@@ -6,6 +6,7 @@ import { ragRoutes } from '../server/routes/rag-routes.js'
 import { runsRoutes } from '../server/routes/runs-routes.js'
 import { workflowsRoutes } from '../server/routes/workflows-routes.js'
 import { parseApiKeys } from '../server/auth.js'
+import { createLogger } from '../server/logger.js'
 import { startServer } from '../server/serve.js'
 import { AppError } from '../store/app-error.js'
 import { dbPathOf, graphsOf, type GlobalOpts } from './context.js'
@@ -41,23 +42,33 @@ export function registerServeCommand(program: Command, out: Out) {
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw new UsageError(`--concurrency must be an integer from 1 to 1000, got "${o.concurrency}"`)
       const graceMs = Number(o.shutdownGrace)
       if (!/^\d+$/.test(o.shutdownGrace) || graceMs > 3_600_000) throw new UsageError(`--shutdown-grace must be a number of milliseconds up to 3600000, got "${o.shutdownGrace}"`)
+      const logger = (() => {
+        try {
+          return createLogger({ level: process.env.SWITCHYARD_LOG_LEVEL })
+        } catch (e) {
+          throw new UsageError(`SWITCHYARD_LOG_LEVEL: ${(e as Error).message}`)
+        }
+      })()
       const graphs = await graphsOf(cmd.optsWithGlobals<GlobalOpts>(), o.config)
       const { registry } = graphs
       const apiKeys = parseApiKeys(process.env.SWITCHYARD_API_KEYS)
       const dbPath = dbPathOf(cmd.optsWithGlobals<GlobalOpts>())
       const corsOrigins = o.cors?.split(',').map((s) => s.trim()).filter(Boolean)
-      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, routes: [runsRoutes, cronsRoutes, workflowsRoutes, protocolRoutes, ragRoutes] }).catch((e: NodeJS.ErrnoException) => {
+      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, logger, logError: (e) => logger.error({ err: e.cause ?? e }, 'internal error'), routes: [runsRoutes, cronsRoutes, workflowsRoutes, protocolRoutes, ragRoutes] }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
         throw e
       })
       const queue = await startRunQueue(srv.rt, {
         concurrency,
-        onCronError: (e, cron) => process.stderr.write(`switchyard: cron ${cron.cron_id} did not queue its run: ${(e as Error).message}\n`),
+        logger,
+        onError: (e, run) => logger.error({ err: e, run_id: run.run_id }, 'run failed outside its graph'),
+        onCronError: (e, cron) => logger.warn({ cron_id: cron.cron_id, reason: (e as Error).message }, 'cron firing skipped'),
       })
       out.write(`switchyard: serving on ${srv.url} (database ${dbPath}; ${apiKeys ? `${apiKeys.size} API keys` : 'open, no API keys'}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
       const signal = await untilSignal()
       out.write(`switchyard: ${signal}, stopping\n`)
       await queue.stop({ graceMs })
       await srv.close()
+      logger.flush()
     })
 }

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono'
 import type { ApiKeys } from './auth.js'
+import type { Logger } from './logger.js'
 import type { Runtime } from './runtime.js'
 
 /** A resource's routes: a sub-app built from the app's dependencies. */
@@ -30,4 +31,6 @@ export interface AppDeps {
   protocolPollMs?: number
   /** Where internal (5xx) errors are reported; default `console.error`. */
   logError?: (e: Error) => void
+  /** Structured log: with it, every request is logged (method, path, status, ms). */
+  logger?: Logger
 }

@@ -6,6 +6,7 @@ import { apiKeyAuth } from './auth.js'
 import { bodySizeLimit } from './body-size-limit.js'
 import { ensureGraphAssistants } from './graph-assistants.js'
 import { errorHandler, routeNotFound } from './http-errors.js'
+import { accessLog } from './logger.js'
 import { assistantsRoutes } from './routes/assistants-routes.js'
 import { metaRoutes, VERSION } from './routes/meta-routes.js'
 import { openApiDocument } from './openapi.js'
@@ -29,6 +30,8 @@ export const BUILT_IN_ROUTES: readonly RouteFactory[] = [metaRoutes, assistantsR
  */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
+  // outermost, so refused requests (401, 413) are logged too
+  if (deps.logger) app.use('*', accessLog(deps.logger))
   // the default assistant of each graph exists before the first request is answered
   const ready = ensureGraphAssistants(deps.rt)
   ready.catch(() => undefined)

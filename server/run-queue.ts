@@ -1,6 +1,7 @@
 import type { CronRow } from '../store/cron-schema.js'
 import type { RunRow } from '../store/run-schema.js'
 import { parseKwargs } from './run-kwargs.js'
+import type { Logger } from './logger.js'
 import { executeRun } from './runner.js'
 import type { Runtime } from './runtime.js'
 import { callWebhook, type WebhookOptions } from './webhook.js'
@@ -19,6 +20,8 @@ export interface RunQueueOptions {
    * database, e.g. the deadline timer a CLI run left at a human step; 0 turns it off.
    */
   pollMs?: number
+  /** Logs each run's end (id, thread, graph, attempt, status, ms). */
+  logger?: Logger
   /** Fire cron jobs in this process (default true). */
   crons?: boolean
   /** Reports a cron firing that could not queue its run (default: ignored; the cron keeps its schedule). */
@@ -76,7 +79,11 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
             break
           }
           fresh = Math.max(0, fresh - 1)
+          const t0 = performance.now()
           const p: Promise<unknown> = executeRun(rt, run)
+            .then((settled) => opts.logger?.info({
+              run_id: run.run_id, thread_id: run.thread_id, graph: run.graph, attempt: run.attempt, status: settled.status, ms: Math.round(performance.now() - t0),
+            }, 'run finished'))
             .catch((e: unknown) => opts.onError?.(e, run))
             .finally(() => {
               inflight.delete(p)
