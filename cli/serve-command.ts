@@ -13,7 +13,7 @@ import { dbPathOf, graphsOf, type GlobalOpts } from './context.js'
 import { UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
 
-interface ServeFlags { port: string; host: string; cors?: string; config?: string; concurrency: string; shutdownGrace: string }
+interface ServeFlags { port: string; host: string; cors?: string; config?: string; concurrency: string; shutdownGrace: string; metrics?: boolean }
 
 const portOf = (v: string) => {
   const n = Number(v)
@@ -35,6 +35,7 @@ export function registerServeCommand(program: Command, out: Out) {
     .option('--cors <origins>', 'comma-separated origins allowed by CORS ("*" for any); off by default')
     .option('--config <path>', 'a langgraph.json whose graphs are served next to the built-ins')
     .option('--concurrency <n>', 'runs executed at once by this process', '10')
+    .option('--metrics', 'serve Prometheus metrics at GET /metrics (behind the API keys when they are set)')
     .option('--shutdown-grace <ms>', 'on SIGTERM/SIGINT, how long runs in progress may finish before they are put back in the queue', '10000')
     .action(async (o: ServeFlags, cmd: Command) => {
       const port = portOf(o.port)
@@ -54,13 +55,14 @@ export function registerServeCommand(program: Command, out: Out) {
       const apiKeys = parseApiKeys(process.env.SWITCHYARD_API_KEYS)
       const dbPath = dbPathOf(cmd.optsWithGlobals<GlobalOpts>())
       const corsOrigins = o.cors?.split(',').map((s) => s.trim()).filter(Boolean)
-      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, logger, logError: (e) => logger.error({ err: e.cause ?? e }, 'internal error'), routes: [runsRoutes, cronsRoutes, workflowsRoutes, protocolRoutes, ragRoutes] }).catch((e: NodeJS.ErrnoException) => {
+      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, logger, metrics: o.metrics === true, logError: (e) => logger.error({ err: e.cause ?? e }, 'internal error'), routes: [runsRoutes, cronsRoutes, workflowsRoutes, protocolRoutes, ragRoutes] }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
         throw e
       })
       const queue = await startRunQueue(srv.rt, {
         concurrency,
         logger,
+        metrics: srv.metrics,
         onError: (e, run) => logger.error({ err: e, run_id: run.run_id }, 'run failed outside its graph'),
         onCronError: (e, cron) => logger.warn({ cron_id: cron.cron_id, reason: (e as Error).message }, 'cron firing skipped'),
       })

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono'
 import type { ApiKeys } from './auth.js'
 import type { Logger } from './logger.js'
+import type { Metrics } from './metrics.js'
 import type { Runtime } from './runtime.js'
 
 /** A resource's routes: a sub-app built from the app's dependencies. */
@@ -33,4 +34,6 @@ export interface AppDeps {
   logError?: (e: Error) => void
   /** Structured log: with it, every request is logged (method, path, status, ms). */
   logger?: Logger
+  /** Prometheus metrics: with them, requests are timed and `GET /metrics` serves the registry. */
+  metrics?: Metrics
 }

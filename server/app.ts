@@ -7,6 +7,7 @@ import { bodySizeLimit } from './body-size-limit.js'
 import { ensureGraphAssistants } from './graph-assistants.js'
 import { errorHandler, routeNotFound } from './http-errors.js'
 import { accessLog } from './logger.js'
+import { metricsRoute } from './metrics.js'
 import { assistantsRoutes } from './routes/assistants-routes.js'
 import { metaRoutes, VERSION } from './routes/meta-routes.js'
 import { openApiDocument } from './openapi.js'
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
   // outermost, so refused requests (401, 413) are logged too
   if (deps.logger) app.use('*', accessLog(deps.logger))
+  if (deps.metrics) app.use('*', deps.metrics.http)
   // the default assistant of each graph exists before the first request is answered
   const ready = ensureGraphAssistants(deps.rt)
   ready.catch(() => undefined)
@@ -49,6 +51,7 @@ export function createApp(deps: AppDeps): Hono {
     await next()
   })
   for (const routes of [...BUILT_IN_ROUTES, ...(deps.routes ?? [])]) app.route('/', routes(deps))
+  if (deps.metrics) metricsRoute(app, deps.metrics)
   // read from the route table at request time, so it lists every route mounted above
   app.get('/openapi.json', (c) => c.json(openApiDocument(app, VERSION ?? '0.0.0')))
   app.onError(errorHandler(deps.logError ?? ((e) => console.error(e.cause ?? e))))

@@ -2,6 +2,7 @@ import type { CronRow } from '../store/cron-schema.js'
 import type { RunRow } from '../store/run-schema.js'
 import { parseKwargs } from './run-kwargs.js'
 import type { Logger } from './logger.js'
+import type { Metrics } from './metrics.js'
 import { executeRun } from './runner.js'
 import type { Runtime } from './runtime.js'
 import { callWebhook, type WebhookOptions } from './webhook.js'
@@ -22,6 +23,8 @@ export interface RunQueueOptions {
   pollMs?: number
   /** Logs each run's end (id, thread, graph, attempt, status, ms). */
   logger?: Logger
+  /** Counts each run's end and duration. */
+  metrics?: Metrics
   /** Fire cron jobs in this process (default true). */
   crons?: boolean
   /** Reports a cron firing that could not queue its run (default: ignored; the cron keeps its schedule). */
@@ -81,9 +84,11 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
           fresh = Math.max(0, fresh - 1)
           const t0 = performance.now()
           const p: Promise<unknown> = executeRun(rt, run)
-            .then((settled) => opts.logger?.info({
-              run_id: run.run_id, thread_id: run.thread_id, graph: run.graph, attempt: run.attempt, status: settled.status, ms: Math.round(performance.now() - t0),
-            }, 'run finished'))
+            .then((settled) => {
+              const ms = performance.now() - t0
+              opts.metrics?.runEnded(run.graph, settled.status, ms / 1_000)
+              opts.logger?.info({ run_id: run.run_id, thread_id: run.thread_id, graph: run.graph, attempt: run.attempt, status: settled.status, ms: Math.round(ms) }, 'run finished')
+            })
             .catch((e: unknown) => opts.onError?.(e, run))
             .finally(() => {
               inflight.delete(p)

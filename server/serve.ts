@@ -4,11 +4,14 @@ import type { Hono } from 'hono'
 import { DEFAULT_DB_PATH } from '../store/db.js'
 import { createApp, type AppDeps } from './app.js'
 import { ensureGraphAssistants } from './graph-assistants.js'
+import { createMetrics, type Metrics } from './metrics.js'
 import { attachWebSocket } from './protocol/ws-attach.js'
 import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js'
 import { DEFAULT_STORE_SWEEP_MS, startStoreSweeper } from './store-sweeper.js'
 
-export interface ServeOptions extends Omit<AppDeps, 'rt'> {
+export interface ServeOptions extends Omit<AppDeps, 'rt' | 'metrics'> {
+  /** Serve Prometheus metrics at `GET /metrics` (the RunningServer's `metrics` also count runs, given to the run queue). */
+  metrics?: boolean
   /** Interface to listen on (default 127.0.0.1: not reachable from other machines). */
   host?: string
   /** Port (default 8123, the SDK's default; 0 picks a free one). */
@@ -31,6 +34,8 @@ export interface RunningServer {
   port: number
   rt: Runtime
   app: Hono
+  /** The server's metrics, when asked for (`metrics: true`): hand them to the run queue to count runs. */
+  metrics?: Metrics
   /** Stops listening, then closes the runtime if this server opened it. */
   close(): Promise<void>
 }
@@ -43,11 +48,12 @@ export interface RunningServer {
  * const client = new Client({ apiUrl: srv.url })
  */
 export async function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
-  const { host = '127.0.0.1', port = 8123, dbPath = DEFAULT_DB_PATH, rt: given, env, registry, storeSweepMs = DEFAULT_STORE_SWEEP_MS, ...appOpts } = opts
+  const { host = '127.0.0.1', port = 8123, dbPath = DEFAULT_DB_PATH, rt: given, env, registry, storeSweepMs = DEFAULT_STORE_SWEEP_MS, metrics: withMetrics, ...appOpts } = opts
   const rt = given ?? await openRuntime({ dbPath, env, registry })
   try {
     await ensureGraphAssistants(rt)
-    const deps = { ...appOpts, rt }
+    const metrics = withMetrics ? createMetrics(rt) : undefined
+    const deps = { ...appOpts, rt, metrics }
     const app = createApp(deps)
     const { server, actualPort } = await new Promise<{ server: Server; actualPort: number }>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port, hostname: host }, (info) => resolve({ server: s as Server, actualPort: info.port }))
@@ -60,7 +66,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
       : undefined
     const shown = host.includes(':') ? `[${host}]` : host
     return {
-      url: `http://${shown}:${actualPort}`, host, port: actualPort, rt, app,
+      url: `http://${shown}:${actualPort}`, host, port: actualPort, rt, app, metrics,
       close: async () => {
         await ws.close() // upgraded sockets would keep the server open
         await sweeper?.stop()
