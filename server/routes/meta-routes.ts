@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { Hono } from 'hono'
 import type { AppDeps } from '../app-deps.js'
+import { cronsRoutes } from './crons-routes.js'
 
 const versionOf = (path: string | URL): string | undefined => {
   try {
@@ -14,13 +15,13 @@ const versionOf = (path: string | URL): string | undefined => {
 export const VERSION = versionOf(new URL('../../package.json', import.meta.url))
 const LANGGRAPH_VERSION = versionOf(createRequire(import.meta.url).resolve('@langchain/langgraph/package.json'))
 
-/** `GET /ok` and `GET /info`, in the official server's shapes. */
-export const metaRoutes = (_deps: AppDeps) => new Hono()
+/** `GET /ok` and `GET /info`, in the official server's shapes (`flags.crons` when the crons routes are mounted). */
+export const metaRoutes = (deps: AppDeps) => new Hono()
   .get('/ok', (c) => c.json({ ok: true }))
   .get('/info', (c) => c.json({
     version: VERSION,
     langgraph_js_version: LANGGRAPH_VERSION,
     context: 'js',
     server: 'switchyard',
-    flags: { assistants: true, crons: false, langsmith: false, langsmith_tracing_replicas: false },
+    flags: { assistants: true, crons: deps.routes?.includes(cronsRoutes) ?? false, langsmith: false, langsmith_tracing_replicas: false },
   }))

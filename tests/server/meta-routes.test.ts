@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cronsRoutes } from '../../server/routes/crons-routes.js'
 import { startTestServer, rawJson, type TestServer } from './server-harness.js'
 
 describe('meta routes', () => {
@@ -15,6 +16,12 @@ describe('meta routes', () => {
     expect(status).toBe(200)
     expect(body).toMatchObject({ version: '0.1.0', context: 'js', flags: { assistants: true, crons: false } })
     expect(body.langgraph_js_version).toMatch(/^1\./)
+    const withCrons = await startTestServer({ routes: [cronsRoutes] })
+    try {
+      expect((await rawJson(`${withCrons.url}/info`)).body).toMatchObject({ flags: { crons: true } })
+    } finally {
+      await withCrons.close()
+    }
   })
 
   it('an unknown route is a 404 in the error JSON shape', async () => {
