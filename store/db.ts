@@ -3,7 +3,8 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { Kysely } from 'kysely'
 import type { DB } from './schema.js'
-import { migrateToLatest } from './migrate.js'
+import { MIGRATIONS, migrateToLatest } from './migrate.js'
+import { pendingMigrations, withMigrationLock } from './migration-lock.js'
 import { GatedSqliteDialect } from './sqlite-dialect.js'
 import { trySqliteVec } from './sqlite-vec.js'
 
@@ -37,7 +38,12 @@ export async function openDb(path: string, opts: OpenDbOptions = {}): Promise<Op
   // vector indexes are sqlite-vec virtual tables: without the extension the schema cannot be read
   trySqliteVec(sqlite)
   const db = new Kysely<DB>({ dialect: new GatedSqliteDialect(sqlite) })
-  if (opts.migrate !== false) await migrateToLatest(db)
+  if (opts.migrate !== false) {
+    // only a database with migrations to apply needs the cross-process lock (the common case is none)
+    const names = Object.keys(MIGRATIONS)
+    if (path === ':memory:') await migrateToLatest(db)
+    else if (pendingMigrations(sqlite, names).length > 0) await withMigrationLock(path, () => migrateToLatest(db))
+  }
   let closed = false
   return {
     db,
