@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { valuesAtPath } from '../store/store-index-path.js'
 
-const SEGMENT = /^([^.[\]]+)((?:\[-?\d+\])*)$/
+const SEGMENT = /^([^.[\]{}*]+)((?:\[-?\d+\])*)$/
 
 /** `extract` of a thread search: alias → path into the thread (`values.messages[-1].content`); at most 10. */
 export const ThreadExtract = z.record(z.string().min(1).max(100), z.string().min(1).max(500).refine(
@@ -9,27 +10,13 @@ export const ThreadExtract = z.record(z.string().min(1).max(100), z.string().min
 )).refine((e) => Object.keys(e).length <= 10, { message: 'at most 10 extracts' }).optional()
 
 /**
- * The value at `path` in `data`: keys separated by dots, array indexes in brackets (negative ones count
- * from the end); null where the path leads nowhere.
+ * The value at `path` in `data` (the store's path walker, `store/store-index-path.ts`; this grammar has
+ * no wildcards, so there is at most one); null where the path leads nowhere.
  *
  * @example
  * extractPath({ values: { messages: [{ content: 'a' }, { content: 'b' }] } }, 'values.messages[-1].content') // 'b'
  */
-export function extractPath(data: unknown, path: string): unknown {
-  let cur: unknown = data
-  for (const segment of path.split('.')) {
-    const m = SEGMENT.exec(segment)
-    if (!m) return null
-    cur = cur !== null && typeof cur === 'object' && !Array.isArray(cur) && Object.hasOwn(cur, m[1]!) ? (cur as Record<string, unknown>)[m[1]!] : undefined
-    for (const [, n] of m[2]!.matchAll(/\[(-?\d+)\]/g)) {
-      if (!Array.isArray(cur)) return null
-      const i = Number(n)
-      cur = cur[i < 0 ? cur.length + i : i]
-    }
-    if (cur === undefined) return null
-  }
-  return cur
-}
+export const extractPath = (data: unknown, path: string): unknown => valuesAtPath(data, path)[0] ?? null
 
 /** Adds `extracted` (alias → value read from the whole `thread`) to what a search answers for it (`shown`). */
 export const withExtracted = (shown: object, thread: object, extract?: Record<string, string>) =>

@@ -54,13 +54,24 @@ function field(node: Record<string, unknown>, path: string): unknown {
  */
 export function textsAtPath(value: unknown, path: string): string[] {
   if (!path || path === '$') return [JSON.stringify(value, null, 2)]
+  return valuesAtPath(value, path).flatMap(leafTexts)
+}
+
+/**
+ * The values `path` leads to in `value` (own keys only; `[-1]` from the end; `[*]` and `*` fan out; a
+ * brace group ends the path with each present field's value): what {@link textsAtPath} turns into texts.
+ *
+ * @example
+ * valuesAtPath({ messages: [{ content: 'a' }, { content: 'b' }] }, 'messages[-1].content') // ['b']
+ */
+export function valuesAtPath(value: unknown, path: string): unknown[] {
   let nodes: unknown[] = [value]
   for (const token of tokenizeIndexPath(path)) {
     if (token.startsWith('{')) {
       const fields = token.slice(1, -1).split(',').map((f) => f.trim())
-      return nodes.filter(isRecord).flatMap((n) => fields.flatMap((f) => leafTexts(field(n, f))))
+      return nodes.filter(isRecord).flatMap((n) => fields.map((f) => field(n, f)).filter((v) => v !== undefined))
     }
     nodes = nodes.flatMap((n) => follow(n, token))
   }
-  return nodes.flatMap(leafTexts)
+  return nodes
 }
