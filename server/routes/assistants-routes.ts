@@ -2,20 +2,18 @@ import { v7 } from '@langchain/core/utils/uuid'
 import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { createCronRepo } from '../../store/cron-repo.js'
-import { createAssistantRepo, type Assistant } from '../../store/assistant-repo.js'
+import { createAssistantRepo } from '../../store/assistant-repo.js'
 import { createThreadRepo } from '../../store/thread-repo.js'
 import type { AppDeps } from '../app-deps.js'
 import { getAssistant, resolveAssistantId } from '../graph-assistants.js'
 import { graphSchemas, subgraphSchemas } from '../graph-schemas.js'
 import { invalidInput } from '../http-errors.js'
+import { selectFields } from '../http-json.js'
 import { deleteThread } from '../thread-delete.js'
 import {
   AssistantCount, AssistantCreate, AssistantLatest, AssistantPatch, AssistantSearch, AssistantVersionsQuery,
   DeleteQuery, SubgraphsQuery, XrayQuery,
 } from './assistant-schemas.js'
-
-const pick = (a: Assistant, fields?: string[]) =>
-  fields ? Object.fromEntries(Object.entries(a).filter(([k]) => fields.includes(k))) : a
 
 /** `/assistants`: one default assistant per graph (its id a uuid5 of the graph name), plus any created here. */
 export function assistantsRoutes({ rt }: AppDeps) {
@@ -37,7 +35,7 @@ export function assistantsRoutes({ rt }: AppDeps) {
       const [rows, total] = await Promise.all([repo.search(filter, { limit, offset, sort_by, sort_order }), repo.count(filter)])
       c.header('X-Pagination-Total', String(total))
       if (offset + rows.length < total) c.header('X-Pagination-Next', String(offset + rows.length))
-      return c.json(rows.map((a) => pick(a, select)))
+      return c.json(rows.map((a) => selectFields(a, select)))
     })
     .post('/assistants/count', zValidator('json', AssistantCount, invalidInput), async (c) => c.json(await repo.count(c.req.valid('json'))))
     .get('/assistants/:id', async (c) => c.json(await getAssistant(rt, c.req.param('id'))))

@@ -4,13 +4,10 @@ import { createCronRepo } from '../../store/cron-repo.js'
 import type { AppDeps } from '../app-deps.js'
 import { createCron, cronView, updateCron } from '../cron-service.js'
 import { invalidInput } from '../http-errors.js'
-import { sendJson } from '../http-json.js'
+import { selectFields, sendJson } from '../http-json.js'
 import { CronCount, CronCreate, CronSearch, CronUpdate } from './cron-schemas.js'
 
 const json = <T extends Parameters<typeof zValidator>[1]>(schema: T) => zValidator('json', schema, (r) => invalidInput({ ...r, target: 'body' }))
-
-const pick = (v: Record<string, unknown>, fields?: readonly string[] | null) =>
-  fields?.length ? Object.fromEntries(fields.map((f) => [f, f === 'now' ? new Date().toISOString() : v[f]])) : v
 
 /**
  * Cron jobs: a schedule that queues a run on a thread, or a stateless run on a new thread, each time
@@ -27,7 +24,7 @@ export function cronsRoutes(deps: AppDeps): Hono {
       const b = c.req.valid('json')
       const filter = { assistant_id: b.assistant_id ?? undefined, thread_id: b.thread_id ?? undefined, enabled: b.enabled ?? undefined, metadata: b.metadata ?? undefined }
       const rows = await repo.search(filter, { limit: b.limit, offset: b.offset, sort_by: b.sort_by ?? undefined, sort_order: b.sort_order ?? undefined })
-      return sendJson(c, rows.map((r) => pick(cronView(r), b.select)))
+      return sendJson(c, rows.map((r) => selectFields(b.select?.includes('now') ? { ...cronView(r), now: new Date().toISOString() } : cronView(r), b.select)))
     })
     .post('/runs/crons/count', json(CronCount), async (c) => {
       const b = c.req.valid('json')

@@ -4,7 +4,7 @@ import { AppError } from '../../store/app-error.js'
 import type { RunRow } from '../../store/run-schema.js'
 import type { AppDeps } from '../app-deps.js'
 import { invalidInput } from '../http-errors.js'
-import { sendJson } from '../http-json.js'
+import { selectFields, sendJson } from '../http-json.js'
 import { queueRunRequest } from '../run-request.js'
 import { cancelRun, waitForRun } from '../run-service.js'
 import { runOutcome, runView } from '../run-view.js'
@@ -53,7 +53,7 @@ export function runsRoutes(deps: AppDeps): Hono {
       await rt.runs.getThread(threadId)
       const { select, ...q } = c.req.valid('query')
       const runs = (await rt.runs.listRuns(threadId, q)).map(runView)
-      return sendJson(c, select ? runs.map((r) => Object.fromEntries(select.map((f) => [f, (r as Record<string, unknown>)[f] ?? null]))) : runs)
+      return sendJson(c, runs.map((r) => selectFields(r, select)))
     })
     .get('/threads/:thread_id/runs/:run_id', async (c) => sendJson(c, runView(await threadRun(deps, c.req.param('thread_id'), c.req.param('run_id')))))
     .delete('/threads/:thread_id/runs/:run_id', async (c) => {

@@ -4,18 +4,15 @@ import { Hono } from 'hono'
 import { createThreadRepo } from '../../store/thread-repo.js'
 import type { AppDeps } from '../app-deps.js'
 import { invalidInput } from '../http-errors.js'
-import { sendJson } from '../http-json.js'
+import { selectFields, sendJson } from '../http-json.js'
 import { copyThread } from '../thread-copy.js'
 import { deleteThread } from '../thread-delete.js'
 import { withExtracted } from '../thread-extract.js'
 import { pruneThreads } from '../thread-prune.js'
 import { applySupersteps } from '../thread-update.js'
-import { searchThreads, threadView, type ThreadView } from '../thread-view.js'
+import { searchThreads, threadView } from '../thread-view.js'
 import { threadStateRoutes } from './thread-state-routes.js'
 import { ThreadCount, ThreadCreate, ThreadPatch, ThreadPrune, ThreadSearch } from './thread-schemas.js'
-
-const pick = (t: ThreadView, fields?: string[]) =>
-  fields ? Object.fromEntries(Object.entries(t).filter(([k]) => fields.includes(k))) : t
 
 /** `/threads`: create, search, count, read, patch, copy, delete; state and history in thread-state-routes. */
 export function threadsRoutes(deps: AppDeps) {
@@ -43,7 +40,7 @@ export function threadsRoutes(deps: AppDeps) {
       const { threads, total } = await searchThreads(rt, filter, { limit, offset, sort_by, sort_order })
       c.header('X-Pagination-Total', String(total))
       if (offset + threads.length < total) c.header('X-Pagination-Next', String(offset + threads.length))
-      return sendJson(c, threads.map((t) => withExtracted(pick(t, select), t, extract)))
+      return sendJson(c, threads.map((t) => withExtracted(selectFields(t, select), t, extract)))
     })
     .post('/threads/count', zValidator('json', ThreadCount, invalidInput), async (c) => {
       const { values, ...filter } = c.req.valid('json')
