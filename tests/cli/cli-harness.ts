@@ -66,3 +66,11 @@ export function tempDb() {
   const dir = mkdtempSync(join(tmpdir(), 'sy-cli-'))
   return { dir, db: join(dir, 'sy.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
+
+/** Stops a child process (a `switchyard serve`) with SIGTERM and resolves with its exit code once it has exited. */
+export function stopChild(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+  child.kill('SIGTERM')
+  return exited
+}

@@ -7,7 +7,7 @@ import { runLocally } from '../../server/local-run.js'
 import { createRun, waitForRun } from '../../server/run-service.js'
 import { openRuntime } from '../../server/runtime.js'
 import { watchCommits } from '../../store/commit-watch.js'
-import { spawnServe } from '../cli/cli-harness.js'
+import { spawnServe, stopChild } from '../cli/cli-harness.js'
 import { bootProtocolServer, isRootEnd, RawProtocolClient } from './protocol-harness.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'sy-xproc-'))
@@ -47,8 +47,7 @@ describe('work another process puts in the database is seen at once (PRAGMA data
       expect(done?.status).toBe('success')
       expect(Date.now() - started).toBeLessThan(10_000)
     } finally {
-      child.kill('SIGTERM')
-      await new Promise((r) => child.once('exit', r))
+      await stopChild(child)
       await rt.close()
     }
   })
@@ -65,8 +64,7 @@ describe('work another process puts in the database is seen at once (PRAGMA data
         expect((await rt.runs.getRun(r.run_id)).pid).toBe(process.pid)
       }
     } finally {
-      child.kill('SIGTERM')
-      await new Promise((r) => child.once('exit', r))
+      await stopChild(child)
       await rt.close()
     }
   })

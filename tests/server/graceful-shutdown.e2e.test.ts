@@ -1,14 +1,12 @@
-import type { ChildProcess } from 'node:child_process'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawnServe, tempDb } from '../cli/cli-harness.js'
+import { spawnServe, stopChild, tempDb } from '../cli/cli-harness.js'
 
 type Ev = { id?: string; event: string; data: unknown }
 
 /** `switchyard serve` with a slow offline model, so a team run is still going when the server is told to stop. */
 const serve = (db: string, grace: string) => spawnServe(['--db', db], { SWITCHYARD_OFFLINE_DELAY_MS: '30' }, ['--shutdown-grace', grace])
 const sdk = (url: string) => new Client({ apiUrl: url, apiKey: null, callerOptions: { maxRetries: 0 } })
-const exited = (child: ChildProcess) => new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
 
 /** Starts a team run and returns once its generator node has started. */
 async function runUntilGenerator(client: Client) {
@@ -31,8 +29,7 @@ describe('SIGTERM with runs in progress', () => {
     const first = serve(t.db, '100')
     const { threadId, runId } = await runUntilGenerator(sdk(await first.url))
     const t0 = Date.now()
-    first.child.kill('SIGTERM')
-    expect(await exited(first.child)).toBe(0)
+    expect(await stopChild(first.child)).toBe(0)
     expect(Date.now() - t0).toBeLessThan(8_000)
 
     const second = serve(t.db, '100')
@@ -47,16 +44,14 @@ describe('SIGTERM with runs in progress', () => {
       expect(events.filter((e) => e.event === 'updates').map((e) => Object.keys(e.data as object)[0])).toEqual(['driver', 'researcher', 'driver', 'generator', 'driver', 'report'])
       expect(events.map((e) => Number(e.id))).toEqual(events.map((_, i) => i))
     } finally {
-      second.child.kill('SIGTERM')
-      await exited(second.child)
+      await stopChild(second.child)
     }
   })
 
   it('within the grace period, a run finishes before the process exits (one attempt)', async () => {
     const first = serve(t.db, '60000')
     const { threadId, runId } = await runUntilGenerator(sdk(await first.url))
-    first.child.kill('SIGTERM')
-    expect(await exited(first.child)).toBe(0)
+    expect(await stopChild(first.child)).toBe(0)
     const second = serve(t.db, '100')
     try {
       const client = sdk(await second.url)
@@ -66,8 +61,7 @@ describe('SIGTERM with runs in progress', () => {
       for await (const e of client.runs.joinStream(threadId, runId, { lastEventId: '-1' }) as AsyncIterable<Ev>) events.push(e)
       expect(events.filter((e) => e.event === 'metadata')).toHaveLength(1)
     } finally {
-      second.child.kill('SIGTERM')
-      await exited(second.child)
+      await stopChild(second.child)
     }
   })
 

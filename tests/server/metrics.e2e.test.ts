@@ -1,11 +1,8 @@
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawnServe, tempDb } from '../cli/cli-harness.js'
+import { spawnServe, stopChild, tempDb } from '../cli/cli-harness.js'
 
-const stop = async (srv: ReturnType<typeof spawnServe>) => {
-  srv.child.kill('SIGTERM')
-  await new Promise((r) => srv.child.once('exit', r))
-}
+const stop = (srv: ReturnType<typeof spawnServe>) => stopChild(srv.child)
 
 describe('switchyard serve --metrics', () => {
   const t = tempDb()

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runCli, spawnServe, tempDb } from '../cli/cli-harness.js'
+import { runCli, spawnServe, tempDb, stopChild } from '../cli/cli-harness.js'
 import { until } from './server-harness.js'
 
 type Line = Record<string, unknown>
@@ -38,8 +38,7 @@ describe('switchyard serve logs as JSON lines on stderr', () => {
       expect(finished).toMatchObject({ thread_id: thread.thread_id, graph: 'team', status: 'success', attempt: 1 })
       expect(lines().every((l) => Number(l.level) >= 30)).toBe(true)
     } finally {
-      srv.child.kill('SIGTERM')
-      await new Promise((r) => srv.child.once('exit', r))
+      await stopChild(srv.child)
     }
   })
 
@@ -50,8 +49,7 @@ describe('switchyard serve logs as JSON lines on stderr', () => {
       const client = new Client({ apiUrl: await quiet.url, apiKey: null, callerOptions: { maxRetries: 0 } })
       await client.threads.create()
     } finally {
-      quiet.child.kill('SIGTERM')
-      await new Promise((r) => quiet.child.once('exit', r))
+      await stopChild(quiet.child)
     }
     expect(lines().filter((l) => l.msg === 'request')).toEqual([])
     const bad = await runCli(['--db', t.db, 'serve', '--port', '0'], { SWITCHYARD_LOG_LEVEL: 'chatty' })
