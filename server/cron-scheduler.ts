@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../agents/steps/step-context.js'
 import { createCronRepo } from '../store/cron-repo.js'
 import type { CronRow } from '../store/cron-schema.js'
 import { withTenant } from '../store/tenant-scope.js'
@@ -15,8 +16,11 @@ export interface CronSchedulerOptions {
 
 export interface CronScheduler { stop(): Promise<void> }
 
-/** setTimeout fires at once for delays past 2^31 - 1 ms (~24.8 days): wait that long, then look again. */
-export const MAX_TIMER_MS = 2 ** 31 - 1
+/**
+ * The setTimeout delay that wakes at `at` (ISO) plus a few ms, capped: setTimeout fires at once past
+ * 2^31 - 1 ms (~24.8 days), so a later date is waited for that long and then looked at again.
+ */
+export const delayUntil = (at: string): number => Math.min(MAX_TIMER_MS, Math.max(0, Date.parse(at) - Date.now()) + 5)
 
 /** Queues one firing's run in the cron's tenant: on its thread, or stateless (a new thread each time). */
 export function fireCron(rt: Runtime, cron: CronRow) {
@@ -57,7 +61,7 @@ export function startCronScheduler(rt: Runtime, opts: CronSchedulerOptions = {})
     }
     const at = await repo.nextDue()
     if (timer) clearTimeout(timer)
-    if (at !== undefined && !stopped) timer = setTimeout(wake, Math.min(MAX_TIMER_MS, Math.max(0, Date.parse(at) - Date.now()) + 5))
+    if (at !== undefined && !stopped) timer = setTimeout(wake, delayUntil(at))
   }
   function wake() {
     if (stopped) return

@@ -7,7 +7,7 @@ import { executeRun } from './runner.js'
 import type { Runtime } from './runtime.js'
 import { callWebhook, type WebhookOptions } from './webhook.js'
 import { isProcessAlive } from './process-alive.js'
-import { MAX_TIMER_MS, startCronScheduler } from './cron-scheduler.js'
+import { delayUntil, startCronScheduler } from './cron-scheduler.js'
 
 export interface RunQueueOptions {
   /** Runs executing at once in this process (default 10). */
@@ -113,7 +113,7 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
     timerDirty = false
     if (timer) clearTimeout(timer)
     const at = await rt.runs.nextDueAt()
-    if (at && !stopped) timer = setTimeout(() => { timerDirty = true; unknown = true; wake() }, Math.min(MAX_TIMER_MS, Math.max(0, Date.parse(at) - Date.now()) + 5))
+    if (at && !stopped) timer = setTimeout(() => { timerDirty = true; unknown = true; wake() }, delayUntil(at))
   }
   /** Called by createRun for each run it queues (with its due time when delayed), and after a run ends. */
   function wake(dueAt?: string) {

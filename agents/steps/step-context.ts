@@ -24,7 +24,7 @@ export interface StepExecutor<S extends z.ZodType = z.ZodType, O = unknown> {
 }
 
 /** setTimeout fires at once past 2^31 - 1 ms (~24.8 days), so longer timeouts are clamped to it. */
-const MAX_TIMER_MS = 2_147_483_647
+export const MAX_TIMER_MS = 2_147_483_647
 
 /** A duration as written in YAML (the workflow language's grammar): seconds, or `"500ms"`, `"30s"`, `"1h30m"`, `"1d"`. */
 export { Duration } from './duration.js'
