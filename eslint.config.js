@@ -1,7 +1,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const LAYERS = ['cli', 'server', 'graphs', 'agents', 'rag', 'store']
+const LAYERS = ['cli', 'server', 'runtime', 'graphs', 'agents', 'rag', 'store']
 const layerRules = () =>
   LAYERS.map((layer, i) => ({
     files: [`${layer}/**/*.ts`],
@@ -9,7 +9,7 @@ const layerRules = () =>
       'no-restricted-imports': ['error', {
         patterns: LAYERS.slice(0, i).map((up) => ({
           group: [`**/${up}/**`, `../${up}`, `../../${up}`],
-          message: `${layer}/ may not import ${up}/ (imports point cli → server → graphs → agents → rag → store)`,
+          message: `${layer}/ may not import ${up}/ (imports point cli → server → runtime → graphs → agents → rag → store)`,
         })),
       }],
     },
@@ -32,7 +32,7 @@ export default tseslint.config(
     },
   },
   { files: ['*.config.ts', '*.config.js'], rules: { 'no-restricted-syntax': 'off' } },
-  // imports point one way: cli → server → graphs → agents → rag → store
+  // imports point one way: cli → server → runtime → graphs → agents → rag → store
   ...layerRules(),
   {
     files: ['**/*.js'],

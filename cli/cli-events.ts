@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../server/event-bus.js'
+import type { StoredEvent } from '../runtime/event-bus.js'
 
 /** Events the CLI prints (NDJSON with --json), derived from the run's event log. */
 export type CliEvent =

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { loadGraphs, type LoadedGraphs } from '../graphs/graph-loader.js'
 import { formatFinding } from '../graphs/workflow/finding.js'
-import { openRuntime, type Runtime } from '../server/runtime.js'
+import { openRuntime, type Runtime } from '../runtime/runtime.js'
 import { DEFAULT_DB_PATH } from '../store/db.js'
 import { AppError } from '../store/app-error.js'
 

@@ -1,4 +1,4 @@
-import { wireJson } from '../server/http-json.js'
+import { wireJson } from '../runtime/wire-json.js'
 import type { CliEvent, RunResult } from './cli-events.js'
 import { EXIT } from './exit-codes.js'
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { startRunQueue } from '../server/run-queue.js'
+import { startRunQueue } from '../runtime/run-queue.js'
 import { cronsRoutes } from '../server/routes/crons-routes.js'
 import { protocolRoutes } from '../server/routes/protocol-routes.js'
 import { ragRoutes } from '../server/routes/rag-routes.js'

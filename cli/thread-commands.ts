@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { cancelThread, forkThread, threadHistory } from '../server/thread-control.js'
+import { cancelThread, forkThread, threadHistory } from '../runtime/thread-control.js'
 import { withRuntime, type GlobalOpts } from './context.js'
 import { parseJsonFlag, UsageError } from './exit-codes.js'
 import type { Out } from './render.js'

@@ -2,7 +2,7 @@ import type { Hono } from 'hono'
 import type { ApiKeys } from './auth.js'
 import type { Logger } from './logger.js'
 import type { Metrics } from './metrics.js'
-import type { Runtime } from './runtime.js'
+import type { Runtime } from '../runtime/runtime.js'
 
 /** A resource's routes: a sub-app built from the app's dependencies. */
 export type RouteFactory = (deps: AppDeps) => Hono

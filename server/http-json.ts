@@ -1,24 +1,6 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-
-interface Dictable { toDict(): { type: string; data: Record<string, unknown> } }
-const isDictable = (v: unknown): v is Dictable =>
-  typeof v === 'object' && v !== null && 'toDict' in v && typeof v.toDict === 'function'
-
-/**
- * JSON as the Platform API sends it: LangChain messages (anything with `toDict`) become `{...data, type}`,
- * Dates ISO strings, everything else as JSON.stringify does.
- */
-export function wireJson(value: unknown): string {
-  return JSON.stringify(value ?? null, function (this: Record<string, unknown>, key, v: unknown) {
-    const raw = this[key]
-    if (isDictable(raw)) {
-      const { type, data } = raw.toDict()
-      return { ...data, type }
-    }
-    return v
-  })
-}
+import { wireJson } from '../runtime/wire-json.js'
 
 /** Responds with `wireJson(value)`. */
 export function sendJson(c: Context, value: unknown, status: ContentfulStatusCode = 200): Response {

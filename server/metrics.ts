@@ -1,7 +1,7 @@
 import type { Hono, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { Runtime } from './runtime.js'
+import type { Runtime } from '../runtime/runtime.js'
 
 /** What `--metrics` counts, in one registry per server (process metrics included). */
 export interface Metrics {

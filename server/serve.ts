@@ -3,11 +3,11 @@ import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { DEFAULT_DB_PATH } from '../store/db.js'
 import { createApp, type AppDeps } from './app.js'
-import { ensureGraphAssistants } from './graph-assistants.js'
+import { ensureGraphAssistants } from '../runtime/graph-assistants.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { attachWebSocket } from './protocol/ws-attach.js'
-import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js'
-import { DEFAULT_STORE_SWEEP_MS, startStoreSweeper } from './store-sweeper.js'
+import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime/runtime.js'
+import { DEFAULT_STORE_SWEEP_MS, startStoreSweeper } from '../runtime/store-sweeper.js'
 
 export interface ServeOptions extends Omit<AppDeps, 'rt' | 'metrics'> {
   /** Serve Prometheus metrics at `GET /metrics` (the RunningServer's `metrics` also count runs, given to the run queue). */

@@ -1,8 +1,8 @@
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import { followRun } from './run-follow.js'
-import { cancelRun } from './run-service.js'
-import type { Runtime } from './runtime.js'
+import { followRun } from '../runtime/run-follow.js'
+import { cancelRun } from '../runtime/run-service.js'
+import type { Runtime } from '../runtime/runtime.js'
 
 export interface SseRunOptions {
   /** Replay the log after this seq (-1 = from the start). */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { registryWithConfig } from '../../graphs/langgraph-config.js'
-import { openRuntime } from '../../server/runtime.js'
+import { openRuntime } from '../../runtime/runtime.js'
 import { ownCpuMs } from './cpu.js'
 import { quantile, type Latency, type RunCase, type Throughput } from './load.js'
 

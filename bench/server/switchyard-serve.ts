@@ -9,9 +9,9 @@
  */
 import { parseArgs } from 'node:util'
 import { registryWithConfig } from '../../graphs/langgraph-config.js'
-import { startRunQueue } from '../../server/run-queue.js'
+import { startRunQueue } from '../../runtime/run-queue.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
-import { openRuntime } from '../../server/runtime.js'
+import { openRuntime } from '../../runtime/runtime.js'
 import { startServer } from '../../server/serve.js'
 
 const { values } = parseArgs({

@@ -1,4 +1,4 @@
-import type { Runtime } from '../runtime.js'
+import type { Runtime } from '../../runtime/runtime.js'
 import type { ProtocolSession } from './protocol-session.js'
 import { protocolFault } from './protocol-wire.js'
 

@@ -1,5 +1,5 @@
 import type { RunRow } from '../../store/run-schema.js'
-import type { Runtime } from '../runtime.js'
+import type { Runtime } from '../../runtime/runtime.js'
 
 /**
  * How a protocol `seq` is made durable. The store keeps one event log per run (`run_events`, seq from 0);

@@ -1,6 +1,6 @@
 import { isSupportedChannel } from '@langchain/langgraph/stream'
 import { z } from 'zod'
-import { MULTITASK_STRATEGIES } from '../run-service.js'
+import { MULTITASK_STRATEGIES } from '../../runtime/run-service.js'
 import { protocolFault } from './protocol-wire.js'
 
 /** Client → server: `{id, method, params}`; the answer carries the same `id`. */

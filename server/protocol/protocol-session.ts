@@ -1,4 +1,4 @@
-import type { Runtime } from '../runtime.js'
+import type { Runtime } from '../../runtime/runtime.js'
 import type { EventFilter } from './protocol-frames.js'
 import { errorFrame, protocolFault, type ProtocolEvent, type ServerFrame } from './protocol-wire.js'
 import { resumeAfter } from './event-seq.js'

@@ -1,5 +1,5 @@
 import { AppError, toAppError, type ErrorCode } from '../../store/app-error.js'
-import { wireJson } from '../http-json.js'
+import { wireJson } from '../../runtime/wire-json.js'
 
 /** The protocol's closed set of error codes (`@langchain/protocol` `ErrorCode`). */
 export const PROTOCOL_ERROR_CODES = [

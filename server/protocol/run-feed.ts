@@ -1,7 +1,7 @@
 import type { RunRow } from '../../store/run-schema.js'
-import { followRun } from '../run-follow.js'
-import { parseKwargs } from '../run-kwargs.js'
-import type { Runtime } from '../runtime.js'
+import { followRun } from '../../runtime/run-follow.js'
+import { parseKwargs } from '../../runtime/run-kwargs.js'
+import type { Runtime } from '../../runtime/runtime.js'
 import { isInFlight } from './event-seq.js'
 import { RunTranslator, type Draft, type TerminalStatus } from './run-translator.js'
 

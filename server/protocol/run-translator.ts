@@ -1,5 +1,5 @@
 import { convertToProtocolEvent, normalizeNamespaceSegment } from '@langchain/langgraph/stream'
-import type { StoredEvent } from '../event-bus.js'
+import type { StoredEvent } from '../../runtime/event-bus.js'
 import { NodeMessageTranslator } from './message-translator.js'
 import type { Namespace } from './protocol-wire.js'
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { assertCheckpoint, readThreadHistory, readThreadState, type ThreadState } from '../thread-state.js'
+import { assertCheckpoint, readThreadHistory, readThreadState, type ThreadState } from '../../runtime/thread-state.js'
 import { isDict, threadGraph, type CommandAnswer, type CommandContext } from './command-context.js'
 import type { ListCheckpointsParams, StateGetParams } from './protocol-frames.js'
 import { listNamespaceCheckpoints, readNamespaceState } from './namespace-state.js'

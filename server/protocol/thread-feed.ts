@@ -1,4 +1,4 @@
-import type { Runtime } from '../runtime.js'
+import type { Runtime } from '../../runtime/runtime.js'
 import { SEQ_STRIDE, decodeSeq, eventIdOf, seqOf, threadRuns, type RankedRun } from './event-seq.js'
 import type { ProtocolEvent } from './protocol-wire.js'
 import { runEvents, type LocalEvent } from './run-feed.js'

@@ -5,11 +5,11 @@ import { createCronRepo } from '../../store/cron-repo.js'
 import { createAssistantRepo } from '../../store/assistant-repo.js'
 import { createThreadRepo } from '../../store/thread-repo.js'
 import type { AppDeps } from '../app-deps.js'
-import { getAssistant, resolveAssistantId } from '../graph-assistants.js'
-import { graphSchemas, subgraphSchemas } from '../graph-schemas.js'
+import { getAssistant, resolveAssistantId } from '../../runtime/graph-assistants.js'
+import { graphSchemas, subgraphSchemas } from '../../runtime/graph-schemas.js'
 import { invalidInput } from '../http-errors.js'
 import { selectFields } from '../http-json.js'
-import { deleteThread } from '../thread-delete.js'
+import { deleteThread } from '../../runtime/thread-delete.js'
 import {
   AssistantCount, AssistantCreate, AssistantLatest, AssistantPatch, AssistantSearch, AssistantVersionsQuery,
   DeleteQuery, SubgraphsQuery, XrayQuery,

@@ -2,16 +2,16 @@ import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { createCronRepo } from '../../store/cron-repo.js'
 import type { AppDeps } from '../app-deps.js'
-import { createCron, cronView, updateCron } from '../cron-service.js'
+import { createCron, cronView, updateCron } from '../../runtime/cron-service.js'
 import { invalidInput } from '../http-errors.js'
 import { selectFields, sendJson } from '../http-json.js'
-import { CronCount, CronCreate, CronSearch, CronUpdate } from './cron-schemas.js'
+import { CronCount, CronCreate, CronSearch, CronUpdate } from '../../runtime/cron-schemas.js'
 
 const json = <T extends Parameters<typeof zValidator>[1]>(schema: T) => zValidator('json', schema, (r) => invalidInput({ ...r, target: 'body' }))
 
 /**
  * Cron jobs: a schedule that queues a run on a thread, or a stateless run on a new thread, each time
- * it comes due (fired by the run queue's scheduler, `server/cron-scheduler.ts`).
+ * it comes due (fired by the run queue's scheduler, `runtime/cron-scheduler.ts`).
  */
 export function cronsRoutes(deps: AppDeps): Hono {
   const { rt } = deps

@@ -5,11 +5,11 @@ import type { RunRow } from '../../store/run-schema.js'
 import type { AppDeps } from '../app-deps.js'
 import { invalidInput } from '../http-errors.js'
 import { selectFields, sendJson } from '../http-json.js'
-import { queueRunRequest } from '../run-request.js'
-import { cancelRun, waitForRun } from '../run-service.js'
-import { runOutcome, runView } from '../run-view.js'
+import { queueRunRequest } from '../../runtime/run-request.js'
+import { cancelRun, waitForRun } from '../../runtime/run-service.js'
+import { runOutcome, runView } from '../../runtime/run-view.js'
 import { afterSeqFromHeader, sseRun } from '../sse-run.js'
-import { CancelMany, CancelManyQuery, CancelQuery, ListRunsQuery, RunBatch, RunCreate } from './run-schemas.js'
+import { CancelMany, CancelManyQuery, CancelQuery, ListRunsQuery, RunBatch, RunCreate } from '../../runtime/run-schemas.js'
 
 const json = <T extends Parameters<typeof zValidator>[1]>(schema: T) => zValidator('json', schema, (r) => invalidInput({ ...r, target: 'body' }))
 const query = <T extends Parameters<typeof zValidator>[1]>(schema: T) => zValidator('query', schema, (r) => invalidInput({ ...r, target: 'query' }))

@@ -7,7 +7,7 @@ import { createStoreItemRepo } from '../../store/store-item-repo.js'
 import { MAX_TTL_MINUTES } from '../../store/store-ttl.js'
 import type { AppDeps } from '../app-deps.js'
 import { invalidInput } from '../http-errors.js'
-import { createStoreIndex } from '../store-index.js'
+import { createStoreIndex } from '../../runtime/store-index.js'
 
 const Json = z.record(z.string(), z.unknown())
 const Namespace = z.array(z.string())

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { THREAD_SORT, THREAD_STATUSES } from '../../store/thread-repo.js'
-import { StateSelect, StateSelectQuery } from '../state-select.js'
-import { ThreadExtract } from '../thread-extract.js'
+import { StateSelect, StateSelectQuery } from '../../runtime/state-select.js'
+import { ThreadExtract } from '../../runtime/thread-extract.js'
 
 const Json = z.record(z.string(), z.unknown())
 const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')

@@ -6,8 +6,8 @@ import { createThreadRepo } from '../../store/thread-repo.js'
 import type { AppDeps } from '../app-deps.js'
 import { invalidInput } from '../http-errors.js'
 import { sendJson } from '../http-json.js'
-import { createRun, waitForRun } from '../run-service.js'
-import { workflowView } from '../workflow-view.js'
+import { createRun, waitForRun } from '../../runtime/run-service.js'
+import { workflowView } from '../../runtime/workflow-view.js'
 import { CreateWorkflow, ExecuteWorkflow, RespondWorkflow } from './workflow-schemas.js'
 
 const json = <T extends Parameters<typeof zValidator>[1]>(schema: T) => zValidator('json', schema, (r) => invalidInput({ ...r, target: 'body' }))

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadLangGraphConfig, registryWithConfig } from '../../graphs/langgraph-config.js'
-import { openRuntime, type Runtime } from '../../server/runtime.js'
+import { openRuntime, type Runtime } from '../../runtime/runtime.js'
 import { startServer, type RunningServer } from '../../server/serve.js'
 import { isAppError } from '../../store/app-error.js'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { graphAssistantId } from '../../server/graph-assistants.js'
+import { graphAssistantId } from '../../runtime/graph-assistants.js'
 import { startTestServer, type TestServer } from './server-harness.js'
 
 describe('assistants routes (official SDK client)', () => {

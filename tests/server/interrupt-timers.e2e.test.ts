@@ -4,10 +4,10 @@ import { join } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadGraphs } from '../../graphs/graph-loader.js'
-import { runLocally } from '../../server/local-run.js'
-import { startRunQueue, type RunQueue } from '../../server/run-queue.js'
+import { runLocally } from '../../runtime/local-run.js'
+import { startRunQueue, type RunQueue } from '../../runtime/run-queue.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
-import { openRuntime, type Runtime } from '../../server/runtime.js'
+import { openRuntime, type Runtime } from '../../runtime/runtime.js'
 import { startServer, type RunningServer } from '../../server/serve.js'
 
 const gate = (name: string, timeout: string) => `name: ${name}

@@ -7,7 +7,7 @@ import { cronsRoutes } from '../../server/routes/crons-routes.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
 import { workflowsRoutes } from '../../server/routes/workflows-routes.js'
 import { ragRoutes } from '../../server/routes/rag-routes.js'
-import { openRuntime, type Runtime } from '../../server/runtime.js'
+import { openRuntime, type Runtime } from '../../runtime/runtime.js'
 
 describe('GET /openapi.json', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-oa-'))

@@ -4,12 +4,12 @@ import { Client } from '@langchain/langgraph-sdk'
 import { WebSocket as WsWebSocket } from 'ws'
 import type { GraphRegistry } from '../../graphs/registry.js'
 import { createApp, type AppDeps } from '../../server/app.js'
-import { ensureGraphAssistants } from '../../server/graph-assistants.js'
+import { ensureGraphAssistants } from '../../runtime/graph-assistants.js'
 import { attachWebSocket, type WebSocketAttachment } from '../../server/protocol/ws-attach.js'
 import { protocolRoutes } from '../../server/routes/protocol-routes.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
-import { startRunQueue } from '../../server/run-queue.js'
-import { openRuntime, type Runtime } from '../../server/runtime.js'
+import { startRunQueue } from '../../runtime/run-queue.js'
+import { openRuntime, type Runtime } from '../../runtime/runtime.js'
 
 /**
  * The SDK's WebSocket transport uses the global `WebSocket`: Node 22 has it, Node 20 only with

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startRunQueue, type RunQueue } from '../../server/run-queue.js'
+import { startRunQueue, type RunQueue } from '../../runtime/run-queue.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
-import { openRuntime, type Runtime } from '../../server/runtime.js'
+import { openRuntime, type Runtime } from '../../runtime/runtime.js'
 import { startServer, type RunningServer } from '../../server/serve.js'
 
 type Ev = { id?: string; event: string; data: unknown }

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
-import { runLocally } from '../../server/local-run.js'
-import { openRuntime, type Runtime } from '../../server/runtime.js'
+import { runLocally } from '../../runtime/local-run.js'
+import { openRuntime, type Runtime } from '../../runtime/runtime.js'
 import { startServer, type RunningServer, type ServeOptions } from '../../server/serve.js'
 
 export interface TestServer { srv: RunningServer; rt: Runtime; client: Client; url: string; close(): Promise<void> }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startRunQueue, type RunQueue } from '../../server/run-queue.js'
+import { startRunQueue, type RunQueue } from '../../runtime/run-queue.js'
 import { cronsRoutes } from '../../server/routes/crons-routes.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
 import { rawJson, startTestServer, until, type TestServer } from './server-harness.js'

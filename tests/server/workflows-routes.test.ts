@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startRunQueue, type RunQueue } from '../../server/run-queue.js'
+import { startRunQueue, type RunQueue } from '../../runtime/run-queue.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
 import { workflowsRoutes } from '../../server/routes/workflows-routes.js'
-import { openRuntime, type Runtime } from '../../server/runtime.js'
+import { openRuntime, type Runtime } from '../../runtime/runtime.js'
 import { startServer, type RunningServer } from '../../server/serve.js'
 
 describe("seed 002's /api/workflows façade", () => {

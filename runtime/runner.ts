@@ -5,7 +5,7 @@ import { streamGraph } from './graph-stream.js'
 import { armInterruptTimers, type InterruptLike } from './interrupt-timers.js'
 import { parseKwargs } from './run-kwargs.js'
 import type { Runtime } from './runtime.js'
-import { wireJson } from './http-json.js'
+import { wireJson } from './wire-json.js'
 import { errorData } from './serialize.js'
 
 export interface ExecuteOptions {

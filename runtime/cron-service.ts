@@ -4,7 +4,7 @@ import { createCronRepo } from '../store/cron-repo.js'
 import type { CronRow } from '../store/cron-schema.js'
 import { checkTiming, nextRunDate } from './cron-schedule.js'
 import { getAssistant } from './graph-assistants.js'
-import { CRON_RUN_FIELDS, type CronCreate, type CronUpdate } from './routes/cron-schemas.js'
+import { CRON_RUN_FIELDS, type CronCreate, type CronUpdate } from './cron-schemas.js'
 import type { Runtime } from './runtime.js'
 
 type Json = Record<string, unknown>

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CRON_SORT } from '../../store/cron-repo.js'
+import { CRON_SORT } from '../store/cron-repo.js'
 import { RunCreate } from './run-schemas.js'
 
 /** Fields of a run body a cron keeps in its payload (queue-only ones, like after_seconds, have no meaning here). */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startRunQueue, type RunQueue } from '../../server/run-queue.js'
+import { startRunQueue, type RunQueue } from '../../runtime/run-queue.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
-import { sweepExpiredThreads } from '../../server/thread-ttl.js'
-import { rawJson, startTestServer, type TestServer } from './server-harness.js'
+import { sweepExpiredThreads } from '../../runtime/thread-ttl.js'
+import { rawJson, startTestServer, type TestServer } from '../server/server-harness.js'
 
 const minutes = (from: string, n: number) => new Date(Date.parse(from) + n * 60_000)
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { API_STREAM_MODES } from '../graph-stream.js'
-import { MULTITASK_STRATEGIES } from '../run-service.js'
+import { API_STREAM_MODES } from './graph-stream.js'
+import { MULTITASK_STRATEGIES } from './run-service.js'
 
 const nodes = z.union([z.array(z.string()), z.literal('*')])
 

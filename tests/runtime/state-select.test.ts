@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startRunQueue, type RunQueue } from '../../server/run-queue.js'
+import { startRunQueue, type RunQueue } from '../../runtime/run-queue.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
-import { extractPath } from '../../server/thread-extract.js'
-import { rawJson, startTestServer, type TestServer } from './server-harness.js'
+import { extractPath } from '../../runtime/thread-extract.js'
+import { rawJson, startTestServer, type TestServer } from '../server/server-harness.js'
 
 describe('select on state, history and runs; extract on thread search', () => {
   let s: TestServer

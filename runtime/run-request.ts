@@ -1,7 +1,7 @@
 import { checkWebhookUrl } from '../agents/webhook-hosts.js'
 import { getAssistant } from './graph-assistants.js'
 import type { ApiStreamMode } from './graph-stream.js'
-import type { RunCreate } from './routes/run-schemas.js'
+import type { RunCreate } from './run-schemas.js'
 import { createRun } from './run-service.js'
 import type { Runtime } from './runtime.js'
 

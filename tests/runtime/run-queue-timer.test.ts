@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
-import { createRun } from '../../server/run-service.js'
-import { startRunQueue } from '../../server/run-queue.js'
-import { openRuntime } from '../../server/runtime.js'
+import { createRun } from '../../runtime/run-service.js'
+import { startRunQueue } from '../../runtime/run-queue.js'
+import { openRuntime } from '../../runtime/runtime.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'sy-queue-timer-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

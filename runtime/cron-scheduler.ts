@@ -3,7 +3,7 @@ import { createCronRepo } from '../store/cron-repo.js'
 import type { CronRow } from '../store/cron-schema.js'
 import { withTenant } from '../store/tenant-scope.js'
 import { nextRunDate } from './cron-schedule.js'
-import type { RunCreate } from './routes/run-schemas.js'
+import type { RunCreate } from './run-schemas.js'
 import { queueRunRequest } from './run-request.js'
 import type { Runtime } from './runtime.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkTiming, nextRunDate } from '../../server/cron-schedule.js'
+import { checkTiming, nextRunDate } from '../../runtime/cron-schedule.js'
 
 describe('nextRunDate', () => {
   const at = new Date('2026-03-07T12:00:00Z')

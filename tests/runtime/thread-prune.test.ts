@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startRunQueue, type RunQueue } from '../../server/run-queue.js'
+import { startRunQueue, type RunQueue } from '../../runtime/run-queue.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
-import { rawJson, startTestServer, type TestServer } from './server-harness.js'
+import { rawJson, startTestServer, type TestServer } from '../server/server-harness.js'
 
 const task = { task: 'What is BM25?' }
 

@@ -1,13 +1,17 @@
 import type { CronRow } from '../store/cron-schema.js'
 import type { RunRow } from '../store/run-schema.js'
 import { parseKwargs } from './run-kwargs.js'
-import type { Logger } from './logger.js'
-import type { Metrics } from './metrics.js'
+import type { Logger } from 'pino'
 import { executeRun } from './runner.js'
 import type { Runtime } from './runtime.js'
 import { callWebhook, type WebhookOptions } from './webhook.js'
 import { isProcessAlive } from './process-alive.js'
 import { delayUntil, startCronScheduler } from './cron-scheduler.js'
+
+/** What the run queue reports when a run ends (the server's Prometheus metrics implement it). */
+export interface RunMetrics {
+  runEnded(graph: string, status: string, seconds: number): void
+}
 
 export interface RunQueueOptions {
   /** Runs executing at once in this process (default 10). */
@@ -24,7 +28,7 @@ export interface RunQueueOptions {
   /** Logs each run's end (id, thread, graph, attempt, status, ms). */
   logger?: Logger
   /** Counts each run's end and duration. */
-  metrics?: Metrics
+  metrics?: RunMetrics
   /** Fire cron jobs in this process (default true). */
   crons?: boolean
   /** Reports a cron firing that could not queue its run (default: ignored; the cron keeps its schedule). */
