@@ -62,11 +62,17 @@ describe('cron jobs over the SDK', () => {
     const kept = await h.client.crons.create('team', { schedule: EVERY_SECOND, input: task, onRunCompleted: 'keep' })
     expect(kept).toMatchObject({ thread_id: null, on_run_completed: 'keep' })
     const fresh = await until(async () => {
-      const ts = (await h.client.threads.search({ limit: 1000 })).filter((t) => !before.has(t.thread_id) && t.status === 'idle')
+      const ts = (await h.client.threads.search({ limit: 1000 })).filter((t) => !before.has(t.thread_id))
       return ts.length >= 2 ? ts : undefined
     }, 'two threads of the stateless cron')
     await h.client.crons.delete(kept.cron_id)
     for (const t of fresh.slice(0, 2)) {
+      // a thread is listed as soon as the firing creates it: wait on its run's end, not on time
+      const [queued] = await until(async () => {
+        const rs = await h.client.runs.list(t.thread_id)
+        return rs.length > 0 ? rs : undefined
+      }, 'the run of a firing')
+      await h.client.runs.join(t.thread_id, queued!.run_id)
       const [run] = await h.client.runs.list(t.thread_id)
       expect(run).toMatchObject({ status: 'success', metadata: { cron_id: kept.cron_id } })
     }
@@ -156,7 +162,7 @@ describe('cron jobs over the SDK', () => {
     const done = await until(async () => {
       const [c] = await h.client.crons.search({ assistantId: soon.assistant_id, metadata: {}, limit: 100 }).then((cs) => cs.filter((x) => x.cron_id === soon.cron_id))
       return c && c.next_run_date === null ? c : undefined
-    }, 'the cron to pass its end time', 5_000)
+    }, 'the cron to pass its end time', 30_000)
     expect(done.enabled).toBe(true)
     await h.client.crons.delete(ended.cron_id)
     await h.client.crons.delete(soon.cron_id)

@@ -129,7 +129,7 @@ describe('protocol v2: bad frames get typed errors and the server keeps serving'
         const run = await slowPoll.client.runs.create(thread.thread_id, 'team', { input: { task }, streamMode: ['updates'] })
         await slowPoll.client.runs.join(thread.thread_id, run.run_id)
       }
-      await c.waitFor(() => c.events().filter(isRootEnd).length === 2, 15_000)
+      await c.waitFor(() => c.events().filter(isRootEnd).length === 2, 45_000)
       expect(c.events().filter((e) => e.method === 'updates').map((e) => e.params!.data.node)).toEqual(
         // the second run starts from the first one's state: its driver goes straight to the report
         ['driver', 'researcher', 'driver', 'generator', 'driver', 'report', 'driver', 'report'])

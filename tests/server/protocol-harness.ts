@@ -110,7 +110,7 @@ export class RawProtocolClient {
   }
 
   /** The first frame (already received or to come) matching `pred`. */
-  async waitFor(pred: (f: Frame) => boolean, timeoutMs = 20_000): Promise<Frame> {
+  async waitFor(pred: (f: Frame) => boolean, timeoutMs = 45_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const hit = this.frames.find(pred)

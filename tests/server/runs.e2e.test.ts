@@ -7,6 +7,7 @@ import { startRunQueue, type RunQueue } from '../../runtime/run-queue.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
 import { openRuntime, type Runtime } from '../../runtime/runtime.js'
 import { startServer, type RunningServer } from '../../server/serve.js'
+import { until } from './server-harness.js'
 
 type Ev = { id?: string; event: string; data: unknown }
 
@@ -129,8 +130,8 @@ describe('runs over HTTP with the official SDK', () => {
   it('cancels a running run at once; its checkpoints are kept', async () => {
     const t = await h.client.threads.create()
     const run = await h.client.runs.create(t.thread_id, 'team', { input: { task: 'cancel me' } })
-    for (let i = 0; i < 200 && (await h.client.runs.get(t.thread_id, run.run_id)).status !== 'running'; i++) await new Promise((r) => setTimeout(r, 10))
-    await new Promise((r) => setTimeout(r, 150))
+    // cancel once the run has written a checkpoint: its first `values` event (the event, not a sleep)
+    for await (const e of h.client.runs.joinStream(t.thread_id, run.run_id, { streamMode: ['values'] })) if (e.event === 'values') break
     await h.client.runs.cancel(t.thread_id, run.run_id, true, 'interrupt')
     expect((await h.client.runs.get(t.thread_id, run.run_id)).status).toBe('interrupted')
     const history = await h.client.threads.getHistory(t.thread_id, { limit: 100 })
@@ -205,7 +206,7 @@ describe('run webhooks', () => {
       const t = await h.client.threads.create()
       const run = await h.client.runs.create(t.thread_id, 'team', { input: { task: 'notify me' }, webhook: `http://127.0.0.1:${port}/done` })
       await h.client.runs.join(t.thread_id, run.run_id)
-      for (let i = 0; i < 100 && hits.length === 0; i++) await new Promise((r) => setTimeout(r, 20))
+      await until(async () => hits[0], 'the webhook after its retry')
       expect(calls).toBe(2)
       expect(hits[0]).toMatchObject({ run_id: run.run_id, status: 'success' })
       expect(String(hits[0]!.values.final_report)).toContain('notify me')

@@ -43,8 +43,11 @@ export async function rawJson(url: string, init: { method?: string; body?: strin
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> }
 }
 
-/** Polls `probe` every 20 ms until it returns something other than undefined; fails after `ms` naming `what`. */
-export async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
+/**
+ * Polls `probe` every 20 ms until it returns something other than undefined; fails after `ms` naming `what`.
+ * The ceiling is generous on purpose: it only matters when the awaited event never comes.
+ */
+export async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 45_000): Promise<T> {
   const end = Date.now() + ms
   for (;;) {
     const v = await probe()

@@ -130,7 +130,7 @@ describe.skipIf(!runnable)('useStream (@langchain/langgraph-sdk/react) in Chromi
       await page.goto(`${web.url}/?api=${encodeURIComponent(slow.url)}`)
       await page.click('#start')
       await until(page, 'loading', 'true')
-      await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('thread=')
+      await expect.poll(() => page.url(), { timeout: 30_000 }).toContain('thread=')
       const threadId = new URL(page.url()).searchParams.get('thread')!
       // the hook creates the thread (and puts it in the URL) before it creates the run: wait for the run
       await expect.poll(async () => (await slow.client.runs.list(threadId))[0]?.status, { timeout: 30_000, interval: 50 }).toBe('running')

@@ -18,7 +18,7 @@ describe("seed 002's /api/workflows façade", () => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> & { steps: { step: number; agent: string; result: Record<string, unknown> }[] } }
   }
   const waitFor = async (id: string, status: string) => {
-    for (let i = 0; i < 300; i++) {
+    for (const end = Date.now() + 45_000; Date.now() < end;) {
       const r = await call('GET', `/api/workflows/${id}/status`)
       if (r.body.status === status) return r
       await new Promise((res) => setTimeout(res, 20))

@@ -18,7 +18,7 @@ function alive(pid: number): boolean {
     return false
   }
 }
-async function waitGone(pid: number, ms = 3_000): Promise<boolean> {
+async function waitGone(pid: number, ms = 20_000): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
     if (!alive(pid)) return true
   }
@@ -139,7 +139,7 @@ describe('shell step', () => {
     const ac = new AbortController()
     const pidFile = join(ws, 'pid')
     const started = run({ shell: true, run: `sleep 30 & echo $! > ${pidFile}; wait` }, { ...ctx, signal: ac.signal })
-    for (let i = 0; i < 100 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 20))
+    for (const end = Date.now() + 30_000; !existsSync(pidFile) && Date.now() < end;) await new Promise((r) => setTimeout(r, 20))
     ac.abort()
     await expect(started).rejects.toMatchObject({ code: 'CANCELLED' })
     expect(await waitGone(Number(readFileSync(pidFile, 'utf8').trim()))).toBe(true)
