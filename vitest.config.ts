@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config'
 
+// Files run in parallel: every test uses its own temp directory, SQLite file and port 0, so files share
+// nothing. Vitest's default on a 2-core machine is one worker (cores − 1), which leaves a core idle while
+// end-to-end files wait on child processes; three keep both busy. SWITCHYARD_TEST_WORKERS overrides it.
+const workers = Number(process.env.SWITCHYARD_TEST_WORKERS ?? 3)
+
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
@@ -8,5 +13,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    maxWorkers: workers,
   },
 })

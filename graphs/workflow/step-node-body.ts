@@ -5,6 +5,7 @@ import { evalValue, holdsIn, notAList, stepOutputs, toStepError, type Scope } fr
 import { parseDuration, type StepSpec } from './spec-schema.js'
 import { cachedBody } from './step-node-cache.js'
 import { runWithRetry } from './step-node-retry.js'
+import { runAsTask } from './step-node-unit-task.js'
 import type { NodeEnv, StepKind } from './step-node.js'
 import type { StepRecord } from './workflow-state.js'
 
@@ -42,9 +43,10 @@ function itemsOf(step: StepSpec, scope: Scope): unknown[] {
 /**
  * `for_each`: every item's parameters are rendered first (an item that does not render fails the
  * step before anything runs), then at most `max_parallel` items run at once, each with its own
- * retries and timeout, in one node (items are not checkpointed one by one: a resumed run re-runs them
- * all). The first failure stops new items from starting; outputs are `{ results: [...] }` in item
- * order (`null` for an item that did not finish).
+ * retries and timeout, in one node. Each finished item is checkpointed as a LangGraph task
+ * ({@link runAsTask}): a run resumed after a crash or a human gate inside the step re-runs only the
+ * items that had not finished. The first failure stops new items from starting; outputs are
+ * `{ results: [...] }` in item order (`null` for an item that did not finish).
  */
 async function forEach(step: StepSpec, kind: StepKind, units: Unit[], config: LangGraphRunnableConfig): Promise<StepRecord> {
   const results: unknown[] = units.map(() => null)
@@ -54,7 +56,8 @@ async function forEach(step: StepSpec, kind: StepKind, units: Unit[], config: La
   const worker = async () => {
     while (failed === undefined && next < units.length) {
       const i = next++
-      const r = await runUnit(step, kind, units[i] as Unit, config)
+      // the task is called synchronously after `next++`, so call order = item order on every re-run
+      const r = await runAsTask(`${step.id}[${i}]`, () => runUnit(step, kind, units[i] as Unit, config))
       if (r.ok) { results[i] = r.outputs; attempts += r.attempts } else { attempts += r.record.attempts; failed ??= r.record }
     }
   }
@@ -68,15 +71,16 @@ async function forEach(step: StepSpec, kind: StepKind, units: Unit[], config: La
  * outputs), `iteration` (1-based) and `steps.<id>` (this iteration's record); it runs again while
  * `until` is false, at most `max_iterations` times (then it fails, keeping the last outputs).
  * Each iteration sees `iteration` and `previous` (the outputs of the one before, or null).
+ * Each finished iteration is checkpointed as a LangGraph task, like `for_each` items.
  */
 async function loop(step: StepSpec, kind: StepKind, first: Unit, run: Run): Promise<StepRecord> {
   const spec = step.loop as NonNullable<StepSpec['loop']>
   let attempts = 0
   let previous: Record<string, unknown> | null = null
   for (let iteration = 1; iteration <= spec.max_iterations; iteration++) {
-    const scope = { ...run.scope, iteration, previous }
-    const unit = iteration === 1 ? first : { scope, params: kind.prepare(scope) }
-    const r = await runUnit(step, kind, unit, run.config)
+    const scope: Scope = { ...run.scope, iteration, previous }
+    const unit: Unit = iteration === 1 ? first : { scope, params: kind.prepare(scope) }
+    const r: UnitResult = await runAsTask(`${step.id}#${iteration}`, () => runUnit(step, kind, unit, run.config))
     if (!r.ok) return { ...r.record, attempts: attempts + r.record.attempts, iteration }
     attempts += r.attempts
     const record: StepRecord = { status: 'succeeded', outputs: r.outputs, attempts, iteration }

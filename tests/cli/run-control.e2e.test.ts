@@ -90,7 +90,7 @@ describe('run control from the CLI', () => {
   })
 
   it('a SIGKILLed run resumes: completed nodes never run again, the killed node runs from its start', async () => {
-    const child = spawnCli(['run', 'team', '--input', 'How do multi-agent handoffs work?', '--db', t.db, '--json'], { SWITCHYARD_OFFLINE_DELAY_MS: '40' })
+    const child = spawnCli(['run', 'team', '--input', 'How do multi-agent handoffs work?', '--db', t.db, '--json'], { SWITCHYARD_OFFLINE_DELAY_MS: '10' })
     const code = exited(child)
     const seen = await waitForEvent(child, (e) => e.type === 'token' && e.node === 'generator')
     child.kill('SIGKILL')
