@@ -7,7 +7,7 @@ const workers = Number(process.env.SWITCHYARD_TEST_WORKERS ?? 3)
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
+    include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
     // the checkpoint conformance suite registers its cases through vitest globals
     globals: true,
     testTimeout: 60_000,

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { startRunQueue } from '../runtime/run-queue.js'
 import { cronsRoutes } from '../server/routes/crons-routes.js'
@@ -8,6 +10,7 @@ import { workflowsRoutes } from '../server/routes/workflows-routes.js'
 import { parseApiKeys } from '../server/auth.js'
 import { createLogger } from '../server/logger.js'
 import { startServer } from '../server/serve.js'
+import { WEB_DIST_DIR } from '../server/web-static.js'
 import { AppError } from '../store/app-error.js'
 import { dbPathOf, graphsOf, type GlobalOpts } from './context.js'
 import { UsageError } from './exit-codes.js'
@@ -55,7 +58,7 @@ export function registerServeCommand(program: Command, out: Out) {
       const apiKeys = parseApiKeys(process.env.SWITCHYARD_API_KEYS)
       const dbPath = dbPathOf(cmd.optsWithGlobals<GlobalOpts>())
       const corsOrigins = o.cors?.split(',').map((s) => s.trim()).filter(Boolean)
-      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, logger, metrics: o.metrics === true, logError: (e) => logger.error({ err: e.cause ?? e }, 'internal error'), routes: [runsRoutes, cronsRoutes, workflowsRoutes, protocolRoutes, ragRoutes] }).catch((e: NodeJS.ErrnoException) => {
+      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, logger, metrics: o.metrics === true, webDir: WEB_DIST_DIR, logError: (e) => logger.error({ err: e.cause ?? e }, 'internal error'), routes: [runsRoutes, cronsRoutes, workflowsRoutes, protocolRoutes, ragRoutes] }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
         throw e
       })
@@ -67,6 +70,7 @@ export function registerServeCommand(program: Command, out: Out) {
         onCronError: (e, cron) => logger.warn({ cron_id: cron.cron_id, reason: (e as Error).message }, 'cron firing skipped'),
       })
       out.write(`switchyard: serving on ${srv.url} (database ${dbPath}; ${apiKeys ? `${apiKeys.size} API keys` : 'open, no API keys'}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
+      out.write(existsSync(join(WEB_DIST_DIR, 'index.html')) ? `switchyard: web debugger at ${srv.url}/ui/\n` : 'switchyard: the web debugger is not built (run `npm run build:web`)\n')
       const signal = await untilSignal()
       out.write(`switchyard: ${signal}, stopping\n`)
       await queue.stop({ graceMs })

@@ -36,4 +36,6 @@ export interface AppDeps {
   logger?: Logger
   /** Prometheus metrics: with them, requests are timed and `GET /metrics` serves the registry. */
   metrics?: Metrics
+  /** The built web debugger (web/dist): with it, `GET /` and `/ui/*` serve the page (see web-static.ts). */
+  webDir?: string
 }

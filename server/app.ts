@@ -13,6 +13,7 @@ import { metaRoutes, VERSION } from './routes/meta-routes.js'
 import { openApiDocument } from './openapi.js'
 import { storeRoutes } from './routes/store-routes.js'
 import { threadsRoutes } from './routes/threads-routes.js'
+import { webStatic } from './web-static.js'
 
 export type { AppDeps, RouteFactory } from './app-deps.js'
 
@@ -45,6 +46,8 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', bodySizeLimit(maxSize, () => {
     throw new AppError('TOO_LARGE', `request body larger than ${maxSize} bytes`, { details: { max_bytes: maxSize } })
   }))
+  // the page itself needs no key (its requests to the API do); paths outside / and /ui/* pass through
+  if (deps.webDir) app.use('*', webStatic(deps.webDir))
   if (deps.apiKeys) app.use('*', apiKeyAuth(deps.apiKeys, deps.rt.store.db))
   app.use('*', async function awaitReady(_c, next) {
     await ready
