@@ -9,6 +9,8 @@ import { createRetriever } from '../rag/retriever-factory.js'
 import { syncVectors } from '../rag/vector-sync.js'
 import { DEFAULT_COLLECTION, ingestPaths, type IngestOptions } from '../rag/ingest.js'
 import { isAppError } from '../store/app-error.js'
+import { withTenant } from '../store/tenant-scope.js'
+import type { Runtime } from '../runtime/runtime.js'
 import { withRuntime, type GlobalOpts } from './context.js'
 import { parseJsonFlag, UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
@@ -38,6 +40,11 @@ const filterOf = (v: string): SearchFilter => {
   return r.data
 }
 const fieldList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean)
+const tenantOf = (v: string) => {
+  if (!/^[^=,\s]+$/.test(v)) throw new UsageError(`--tenant must be a tenant name as in SWITCHYARD_API_KEYS (no spaces, "=" or ","), got "${v}"`)
+  return v
+}
+const TENANT_HELP = 'the tenant whose collections to use, as named in SWITCHYARD_API_KEYS (default: the collections made without API keys)'
 
 interface IngestFlags {
   collection: string; chunkSize?: number; chunkOverlap?: number; json?: boolean
@@ -63,6 +70,11 @@ function progressBar(): { onProgress: IngestOptions['onProgress']; stop(): void 
 /** `switchyard rag ingest|query|list|delete`: the documents the researcher answers from. Returns the `rag` command, for more subcommands. */
 export function registerRagCommands(program: Command, out: Out): Command {
   const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOpts>()
+  // a tenant's collections are the ones its API key sees over HTTP and its runs' search_docs searches
+  const inTenant = <T>(cmd: Command, fn: (rt: Runtime) => Promise<T>, mustExist = false) => {
+    const { tenant } = cmd.opts<{ tenant?: string }>()
+    return withRuntime(globals(cmd), (rt) => (tenant === undefined ? fn(rt) : withTenant(tenant, () => fn(rt))), mustExist)
+  }
   const rag = program.command('rag').description('the documents the researcher answers from')
 
   rag.command('ingest <paths...>').description('ingest md, txt, html, pdf, json and jsonl files, folders or globs ("docs/**/*.md")')
@@ -72,11 +84,12 @@ export function registerRagCommands(program: Command, out: Out): Command {
     .option('--text-field <names>', 'JSON fields holding the text, first found wins (default text,content,body)', fieldList)
     .option('--title-field <names>', 'JSON fields holding the title (default title,name)', fieldList)
     .option('--id-field <names>', 'JSON fields holding the id (default id,_id)', fieldList)
+    .option('--tenant <name>', TENANT_HELP, tenantOf)
     .option('--json', 'JSON output')
     .action(async (paths: string[], o: IngestFlags, cmd: Command) => {
       const bar = progressBar()
       const jsonFields = { ...(o.textField && { text: o.textField }), ...(o.titleField && { title: o.titleField }), ...(o.idField && { id: o.idField }) }
-      const { r, vectors } = await withRuntime(globals(cmd), async (rt) => {
+      const { r, vectors } = await inTenant(cmd, async (rt) => {
         const r = await ingestPaths(rt.store.db, paths, {
           collection: o.collection, chunkSize: o.chunkSize, chunkOverlap: o.chunkOverlap, jsonFields, onProgress: bar.onProgress,
         })
@@ -97,9 +110,10 @@ export function registerRagCommands(program: Command, out: Out): Command {
     .option('--mode <mode>', 'bm25, vector or hybrid (default: hybrid with an embeddings endpoint, else bm25)', modeOf)
     .option('--weights <w>', 'fusion weights, e.g. bm25=1,vector=2 (default 1 each)', weightsOf)
     .option('--filter <json>', 'source and metadata conditions, e.g. \'{"metadata":{"file_type":"pdf"}}\'', filterOf)
+    .option('--tenant <name>', TENANT_HELP, tenantOf)
     .option('--json', 'JSON output')
     .action(async (text: string, o: { k: number; collection?: string; mode?: RetrievalMode; weights?: Partial<FusionWeights>; filter?: SearchFilter; json?: boolean }, cmd: Command) => {
-      const hits = await withRuntime(globals(cmd), (rt) =>
+      const hits = await inTenant(cmd, (rt) =>
         createRetriever({ db: rt.store.db, sqlite: rt.store.sqlite, embeddings: rt.embeddings, mode: o.mode, weights: o.weights, k: o.k, collection: o.collection })
           .search(text, { k: o.k, filter: o.filter }))
       if (o.json) { out.write(`${JSON.stringify(hits)}\n`); return }
@@ -109,10 +123,11 @@ export function registerRagCommands(program: Command, out: Out): Command {
 
   rag.command('list').description('collections with their document and chunk counts, or the documents of one collection')
     .option('--collection <name>', 'list this collection\'s documents')
+    .option('--tenant <name>', TENANT_HELP, tenantOf)
     .option('--json', 'JSON output')
     .action(async (o: { collection?: string; json?: boolean }, cmd: Command) => {
       if (o.collection === undefined) {
-        const cols = await withRuntime(globals(cmd), (rt) => listCollections(rt.store.db))
+        const cols = await inTenant(cmd, (rt) => listCollections(rt.store.db))
         if (o.json) { out.write(`${JSON.stringify(cols)}\n`); return }
         if (cols.length === 0) out.write('no collections (add documents with: switchyard rag ingest PATH)\n')
         const width = Math.max(10, ...cols.map((c) => c.name.length + 1))
@@ -120,7 +135,7 @@ export function registerRagCommands(program: Command, out: Out): Command {
         return
       }
       const name = o.collection
-      const docs = await withRuntime(globals(cmd), (rt) => listDocuments(rt.store.db, name))
+      const docs = await inTenant(cmd, (rt) => listDocuments(rt.store.db, name))
       if (o.json) { out.write(`${JSON.stringify(docs)}\n`); return }
       for (const d of docs) out.write(`${String(d.id).padStart(5)}  ${d.title}  (${d.source}; ${d.chunks} chunks, updated ${d.updatedAt})\n`)
     })
@@ -129,11 +144,12 @@ export function registerRagCommands(program: Command, out: Out): Command {
     .requiredOption('--collection <name>', 'the collection')
     .option('--source <path>', 'only the document from this file or source (a JSON/JSONL file: all its records)')
     .option('--id <n>', 'only the document with this id', integer('--id', 1))
+    .option('--tenant <name>', TENANT_HELP, tenantOf)
     .option('--json', 'JSON output')
     .action(async (o: { collection: string; source?: string; id?: number; json?: boolean }, cmd: Command) => {
       if (o.source !== undefined && o.id !== undefined) throw new UsageError('give --source or --id, not both')
       const { source, id } = o
-      const deleted = await withRuntime(globals(cmd), async (rt) => {
+      const deleted = await inTenant(cmd, async (rt) => {
         const db = rt.store.db
         if (id !== undefined) return deleteDocument(db, o.collection, { id })
         if (source === undefined) return deleteCollection(db, o.collection)

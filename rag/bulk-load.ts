@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { AppError } from '../store/app-error.js'
+import { ragTenant } from './rag-tenant.js'
 import { chunkSettings, chunkText } from './chunk-text.js'
 
 /** A document handed to {@link bulkLoad}: no file behind it, so `source` is any stable key. */
@@ -57,21 +58,22 @@ export async function bulkLoad(
   if (collection.trim() === '') throw new AppError('VALIDATION', 'collection must not be empty')
   const settings = opts.chunkSize === undefined ? undefined : chunkSettings(opts)
   const batchSize = opts.batchSize ?? 5_000
-  const addCollection = sqlite.prepare('INSERT INTO rag_collections (name) VALUES (?) ON CONFLICT (name) DO NOTHING')
-  const dropDoc = sqlite.prepare('DELETE FROM rag_documents WHERE collection = ? AND source = ?')
+  const tenant = ragTenant()
+  const addCollection = sqlite.prepare('INSERT INTO rag_collections (tenant, name) VALUES (?, ?) ON CONFLICT (tenant, name) DO NOTHING')
+  const dropDoc = sqlite.prepare('DELETE FROM rag_documents WHERE tenant = ? AND collection = ? AND source = ?')
   const addDoc = sqlite.prepare(
-    'INSERT INTO rag_documents (collection, source, title, content_hash, chunk_size, chunk_overlap) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO rag_documents (tenant, collection, source, title, content_hash, chunk_size, chunk_overlap) VALUES (?, ?, ?, ?, ?, ?, ?)',
   )
   const addChunk = sqlite.prepare('INSERT INTO rag_chunks (document_id, ord, text) VALUES (?, ?, ?)')
   const report: BulkLoadReport = { documents: 0, chunks: 0, ms: 0 }
 
   const write = sqlite.transaction((batch: { doc: BulkDoc; chunks: string[] }[]) => {
-    addCollection.run(collection)
+    addCollection.run(tenant, collection)
     for (const { doc, chunks } of batch) {
-      dropDoc.run(collection, doc.source)
+      dropDoc.run(tenant, collection, doc.source)
       const size = settings?.chunkSize ?? UNCHUNKED
       const overlap = settings?.chunkOverlap ?? 0
-      const id = addDoc.run(collection, doc.source, doc.title, sha256(`${doc.title}\n${doc.text}`), size, overlap).lastInsertRowid
+      const id = addDoc.run(tenant, collection, doc.source, doc.title, sha256(`${doc.title}\n${doc.text}`), size, overlap).lastInsertRowid
       chunks.forEach((text, ord) => addChunk.run(id, ord, text))
       report.chunks += chunks.length
     }

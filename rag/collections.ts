@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import { AppError } from '../store/app-error.js'
 import type { DB } from '../store/schema.js'
 import type { DocMetadata } from './extract-text.js'
+import { ragTenant } from './rag-tenant.js'
 
 /** A collection with its size. */
 export interface CollectionSummary {
@@ -36,22 +37,22 @@ const parseMeta = (s: string): DocMetadata => {
   }
 }
 
-/** Every collection, by name, with document and chunk counts. */
+/** Every collection of the caller's tenant (see `ragTenant`), by name, with document and chunk counts. */
 export async function listCollections(db: Kysely<DB>): Promise<CollectionSummary[]> {
   const rows = await db.selectFrom('rag_collections as c')
     .select((e) => [
       'c.name', 'c.created_at as createdAt',
-      e.selectFrom('rag_documents as d').whereRef('d.collection', '=', 'c.name').select((f) => f.fn.countAll<number>().as('n')).as('documents'),
-      e.selectFrom('rag_chunks as k').innerJoin('rag_documents as d', 'd.id', 'k.document_id').whereRef('d.collection', '=', 'c.name')
+      e.selectFrom('rag_documents as d').whereRef('d.tenant', '=', 'c.tenant').whereRef('d.collection', '=', 'c.name').select((f) => f.fn.countAll<number>().as('n')).as('documents'),
+      e.selectFrom('rag_chunks as k').innerJoin('rag_documents as d', 'd.id', 'k.document_id').whereRef('d.tenant', '=', 'c.tenant').whereRef('d.collection', '=', 'c.name')
         .select((f) => f.fn.countAll<number>().as('n')).as('chunks'),
     ])
-    .orderBy('c.name').execute()
+    .where('c.tenant', '=', ragTenant()).orderBy('c.name').execute()
   return rows.map((r) => ({ name: r.name, documents: Number(r.documents ?? 0), chunks: Number(r.chunks ?? 0), createdAt: r.createdAt }))
 }
 
-/** Throws `AppError('NOT_FOUND')` unless the collection exists. */
+/** Throws `AppError('NOT_FOUND')` unless the collection exists in the caller's tenant (another tenant's is not found either). */
 export async function assertCollection(db: Kysely<DB>, name: string): Promise<void> {
-  const found = await db.selectFrom('rag_collections').select('name').where('name', '=', name).executeTakeFirst()
+  const found = await db.selectFrom('rag_collections').select('name').where('tenant', '=', ragTenant()).where('name', '=', name).executeTakeFirst()
   if (!found) throw new AppError('NOT_FOUND', `collection ${JSON.stringify(name)} not found`, { details: { collection: name } })
 }
 
@@ -63,7 +64,7 @@ export async function listDocuments(db: Kysely<DB>, collection: string, page: { 
       'd.id', 'd.source', 'd.title', 'd.metadata', 'd.created_at as createdAt', 'd.updated_at as updatedAt',
       e.selectFrom('rag_chunks as k').whereRef('k.document_id', '=', 'd.id').select((f) => f.fn.countAll<number>().as('n')).as('chunks'),
     ])
-    .where('d.collection', '=', collection).orderBy('d.source')
+    .where('d.tenant', '=', ragTenant()).where('d.collection', '=', collection).orderBy('d.source')
     .limit(page.limit ?? -1).offset(page.offset ?? 0).execute()
   return rows.map(({ metadata, chunks, ...r }) => ({ ...r, chunks: Number(chunks ?? 0), metadata: parseMeta(metadata) }))
 }
@@ -71,12 +72,12 @@ export async function listDocuments(db: Kysely<DB>, collection: string, page: { 
 /** Chunks of the documents matching `where` (counted before a delete: the cascade reports nothing). */
 const countChunks = async (db: Kysely<DB>, collection: string, ids?: number[]) => {
   let q = db.selectFrom('rag_chunks as k').innerJoin('rag_documents as d', 'd.id', 'k.document_id')
-    .select((f) => f.fn.countAll<number>().as('n')).where('d.collection', '=', collection)
+    .select((f) => f.fn.countAll<number>().as('n')).where('d.tenant', '=', ragTenant()).where('d.collection', '=', collection)
   if (ids) q = q.where('d.id', 'in', ids)
   return Number((await q.executeTakeFirstOrThrow()).n)
 }
 
-const docsWhere = (db: Kysely<DB>, collection: string) => db.selectFrom('rag_documents').select('id').where('collection', '=', collection)
+const docsWhere = (db: Kysely<DB>, collection: string) => db.selectFrom('rag_documents').select('id').where('tenant', '=', ragTenant()).where('collection', '=', collection)
 
 /**
  * Deletes a collection and everything in it (documents, chunks and FTS rows go by cascade and
@@ -86,8 +87,9 @@ export async function deleteCollection(db: Kysely<DB>, name: string): Promise<De
   return db.transaction().execute(async (trx) => {
     await assertCollection(trx, name)
     const chunks = await countChunks(trx, name)
-    const docs = await trx.deleteFrom('rag_documents').where('collection', '=', name).executeTakeFirst()
-    await trx.deleteFrom('rag_collections').where('name', '=', name).execute()
+    const tenant = ragTenant()
+    const docs = await trx.deleteFrom('rag_documents').where('tenant', '=', tenant).where('collection', '=', name).executeTakeFirst()
+    await trx.deleteFrom('rag_collections').where('tenant', '=', tenant).where('name', '=', name).execute()
     return { documents: Number(docs.numDeletedRows), chunks }
   })
 }

@@ -4,6 +4,7 @@ import { AppError } from '../store/app-error.js'
 import type { DB } from '../store/schema.js'
 import { chunkText, type ChunkFormat, type ChunkSettings } from './chunk-text.js'
 import type { DocMetadata } from './extract-text.js'
+import { ragTenant } from './rag-tenant.js'
 
 /** The collection used when none is named. */
 export const DEFAULT_COLLECTION = 'default'
@@ -60,7 +61,7 @@ export async function findDocuments(db: Kysely<DB>, collection: string, sources:
   const out: Existing[] = []
   for (let i = 0; i < sources.length; i += CHUNK_ROWS) {
     out.push(...await db.selectFrom('rag_documents').select(['id', 'source', 'content_hash', 'chunk_size', 'chunk_overlap'])
-      .where('collection', '=', collection).where('source', 'in', sources.slice(i, i + CHUNK_ROWS)).execute())
+      .where('tenant', '=', ragTenant()).where('collection', '=', collection).where('source', 'in', sources.slice(i, i + CHUNK_ROWS)).execute())
   }
   return out
 }
@@ -70,7 +71,7 @@ export const isCurrent = (d: Existing | undefined, hash: string, s: ChunkSetting
   d !== undefined && d.content_hash === hash && d.chunk_size === s.chunkSize && d.chunk_overlap === s.chunkOverlap
 
 /**
- * Stores documents in a collection (created on first write): an unchanged document (same hash and
+ * Stores documents in a collection of the caller's tenant (created on first write): an unchanged document (same hash and
  * chunking) costs one batched lookup and no write; a changed one gets its chunks replaced and its
  * `updated_at` bumped; FTS5 follows through the triggers of migration 003. Written in transactions of
  * up to 200 documents. Chunks carry no vectors: an embedder fills those in afterwards.
@@ -93,7 +94,8 @@ export async function writeDocuments(db: Kysely<DB>, collection: string, docs: r
     results.push(...await db.transaction().execute(async (trx) => {
       // re-read inside the transaction: another ingester may have written these meanwhile
       const now = new Map((await findDocuments(trx, collection, changed.map((d) => d.source))).map((e) => [e.source, e]))
-      await trx.insertInto('rag_collections').values({ name: collection }).onConflict((oc) => oc.column('name').doNothing()).execute()
+      const tenant = ragTenant()
+      await trx.insertInto('rag_collections').values({ tenant, name: collection }).onConflict((oc) => oc.columns(['tenant', 'name']).doNothing()).execute()
       const out: DocumentResult[] = []
       const rows: { document_id: number; ord: number; text: string }[] = []
       for (const d of changed) {
@@ -109,7 +111,7 @@ export async function writeDocuments(db: Kysely<DB>, collection: string, docs: r
           await trx.deleteFrom('rag_chunks').where('document_id', '=', id).execute()
           await trx.updateTable('rag_documents').set({ ...row, updated_at: sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ','now')` }).where('id', '=', id).execute()
         } else {
-          id = (await trx.insertInto('rag_documents').values({ ...row, collection, source: d.source }).returning('id').executeTakeFirstOrThrow()).id
+          id = (await trx.insertInto('rag_documents').values({ ...row, tenant, collection, source: d.source }).returning('id').executeTakeFirstOrThrow()).id
         }
         out.push({ id, source: d.source, outcome: e ? 'updated' : 'added', chunkIds: [] })
         d.chunks.forEach((text, ord) => rows.push({ document_id: id, ord, text }))
@@ -132,7 +134,7 @@ export async function writeDocuments(db: Kysely<DB>, collection: string, docs: r
  * (records gone from a re-ingested JSON file); returns how many. Chunks and FTS rows go by cascade.
  */
 export async function pruneDocuments(db: Kysely<DB>, collection: string, prefix: string, keep: ReadonlySet<string>): Promise<number> {
-  const rows = await db.selectFrom('rag_documents').select(['id', 'source']).where('collection', '=', collection)
+  const rows = await db.selectFrom('rag_documents').select(['id', 'source']).where('tenant', '=', ragTenant()).where('collection', '=', collection)
     .where(sql<boolean>`substr(source, 1, ${[...prefix].length}) = ${prefix}`).execute()
   const gone = rows.filter((r) => !keep.has(r.source)).map((r) => r.id)
   for (let i = 0; i < gone.length; i += CHUNK_ROWS) {

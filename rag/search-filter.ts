@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import { z } from 'zod'
 import { AppError } from '../store/app-error.js'
+import { ragTenant } from './rag-tenant.js'
 
 /** A metadata value a filter can ask for. */
 export type MetadataValue = string | number | boolean
@@ -29,7 +30,6 @@ export const SearchFilterSchema = z.strictObject({
 })
 
 const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v])
-const TRUE = sql<SqlBool>`1 = 1`
 const FALSE = sql<SqlBool>`1 = 0`
 
 function anyOf(column: string, values: string[]): RawBuilder<SqlBool> {
@@ -53,7 +53,8 @@ function metadataHas(column: string, key: string, values: MetadataValue[]): RawB
 }
 
 /**
- * The SQL condition of `filter` over a `rag_documents` row aliased `alias` (default `d`). Applied in
+ * The SQL condition of `filter` over a `rag_documents` row aliased `alias` (default `d`), always
+ * restricted to the caller's tenant (`ragTenant`). Applied in
  * the same statement as the ranking, so a filtered search returns the best `k` among the matching
  * documents, never fewer because better non-matching ones were cut first.
  *
@@ -61,14 +62,15 @@ function metadataHas(column: string, key: string, values: MetadataValue[]): RawB
  * q.where(filterCondition({ collection: 'docs', metadata: { lang: ['en', 'de'] } }))
  */
 export function filterCondition(filter: SearchFilter | undefined, alias = 'd'): RawBuilder<SqlBool> {
-  if (filter === undefined) return TRUE
-  const parts: RawBuilder<SqlBool>[] = []
+  // whatever the filter says, a search sees its own tenant's documents only
+  const parts: RawBuilder<SqlBool>[] = [sql<SqlBool>`${sql.ref(`${alias}.tenant`)} = ${ragTenant()}`]
+  if (filter === undefined) return parts[0]!
   if (filter.collection !== undefined) parts.push(anyOf(`${alias}.collection`, list(filter.collection)))
   if (filter.source !== undefined) parts.push(anyOf(`${alias}.source`, list(filter.source)))
   for (const [key, value] of Object.entries(filter.metadata ?? {})) {
     parts.push(metadataHas(`${alias}.metadata`, key, list(value)))
   }
-  return parts.length === 0 ? TRUE : sql<SqlBool>`(${sql.join(parts, sql` and `)})`
+  return sql<SqlBool>`(${sql.join(parts, sql` and `)})`
 }
 
 /** True when `filter` restricts anything. */

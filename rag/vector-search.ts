@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../store/schema.js'
 import { parseMetadata, type RagHit } from './fts-retriever.js'
+import { ragTenant } from './rag-tenant.js'
 import { filterCondition, isFiltered, type SearchFilter } from './search-filter.js'
 import { toVectorBlob, type VectorIndex } from './vector-index.js'
 
@@ -12,6 +13,8 @@ interface Row {
   chunk: string
   source: string
   collection: string
+  /** another tenant's chunk may take a place in an unfiltered KNN: then it runs again prefiltered */
+  tenant: string | null
   metadata: string | null
   distance: number
 }
@@ -38,9 +41,10 @@ export async function vectorSearch(
   const blob = toVectorBlob(index, vector)
   const filtered = isFiltered(opts.filter)
   let rows = await knn(db, index, blob, opts.k, filtered ? opts.filter : undefined, filtered)
-  // a row without a chunk is the vector of a chunk deleted since the last sync: it took a place in the top k
-  if (!filtered && rows.some((r) => r.id === null)) rows = await knn(db, index, blob, opts.k, undefined, true)
-  return rows.flatMap(({ id, distance, metadata, ...r }) =>
+  // a row without a chunk is the vector of a chunk deleted since the last sync, or another tenant's: it took a place in the top k
+  const tenant = ragTenant()
+  if (!filtered && rows.some((r) => r.id === null || r.tenant !== tenant)) rows = await knn(db, index, blob, opts.k, undefined, true)
+  return rows.flatMap(({ id, distance, metadata, tenant: _t, ...r }) =>
     id === null ? [] : [{ id, ...r, metadata: parseMetadata(metadata), score: 1 - distance }])
 }
 
@@ -60,7 +64,7 @@ async function knn(
       SELECT rowid AS id, distance FROM ${sql.table(index.table)}
       WHERE embedding MATCH ${blob} AND k = ${k} ${allowed}
     )
-    SELECT c.id, c.document_id AS docId, d.title, c.text AS chunk, d.source, d.collection, d.metadata, knn.distance
+    SELECT c.id, c.document_id AS docId, d.title, c.text AS chunk, d.source, d.collection, d.tenant, d.metadata, knn.distance
     FROM knn
     LEFT JOIN rag_chunks c ON c.id = knn.id
     LEFT JOIN rag_documents d ON d.id = c.document_id

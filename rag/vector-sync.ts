@@ -2,6 +2,7 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings'
 import type { Kysely } from 'kysely'
 import { AppError } from '../store/app-error.js'
 import type { DB } from '../store/schema.js'
+import { ragTenant } from './rag-tenant.js'
 import { loadSqliteVec, type ExtensionLoader } from './sqlite-vec.js'
 import { deleteVectors, ensureVectorIndex, findVectorIndex, insertVectors, vectorIds, type VectorIndex } from './vector-index.js'
 
@@ -63,7 +64,7 @@ export async function syncVectors(db: Kysely<DB>, sqlite: ExtensionLoader, embed
 
   let scope = db.selectFrom('rag_chunks as c').select('c.id')
   if (opts.collection !== undefined) {
-    scope = scope.innerJoin('rag_documents as d', 'd.id', 'c.document_id').where('d.collection', '=', opts.collection)
+    scope = scope.innerJoin('rag_documents as d', 'd.id', 'c.document_id').where('d.tenant', '=', ragTenant()).where('d.collection', '=', opts.collection)
   }
   const missing = (await scope.orderBy('c.id').execute()).map((r) => r.id).filter((id) => !have.has(id))
   let embedded = 0

@@ -1,5 +1,6 @@
 import { Command } from '@langchain/langgraph'
 import { toAppError } from '../store/app-error.js'
+import { DEFAULT_TENANT, withTenant } from '../store/tenant-scope.js'
 import type { RunRow, RunStatus } from '../store/run-schema.js'
 import { streamGraph } from './graph-stream.js'
 import { armInterruptTimers, type InterruptLike } from './interrupt-timers.js'
@@ -19,8 +20,15 @@ export interface Settled { status: RunStatus; error?: { code: string; message: s
  * The one path of every run (claimed from the queue, status running): stream the graph with a durable
  * checkpoint per step, append each event to the run's log, then publish it, and settle the status.
  * A retried run (after a crash) continues from the thread's last checkpoint instead of starting over.
+ * The run executes in its thread's tenant: what its nodes read (the `search_docs` retriever's collections,
+ * threads, store items) is that tenant's, whoever claimed it (a queue, a worker, the CLI).
  */
 export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions = {}): Promise<Settled> {
+  const owner = await rt.store.db.selectFrom('threads').select('tenant').where('thread_id', '=', run.thread_id).executeTakeFirst()
+  return withTenant(owner?.tenant ?? DEFAULT_TENANT, () => executeInScope(rt, run, opts))
+}
+
+async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): Promise<Settled> {
   const kw = parseKwargs(run.kwargs)
   const graph = rt.graph(run.graph)
   const abort = new AbortController()

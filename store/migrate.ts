@@ -15,6 +15,7 @@ import { cronsMigration } from './migrations/011-crons.js'
 import { storeTtlMigration } from './migrations/012-store-ttl.js'
 import { threadTtlMigration } from './migrations/013-thread-ttl.js'
 import { storeVectorsMigration } from './migrations/014-store-vectors.js'
+import { ragAssistantTenantsMigration } from './migrations/015-rag-assistant-tenants.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '012-store-ttl': storeTtlMigration,
   '013-thread-ttl': threadTtlMigration,
   '014-store-vectors': storeVectorsMigration,
+  '015-rag-assistant-tenants': ragAssistantTenantsMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

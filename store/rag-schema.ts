@@ -2,6 +2,8 @@ import type { Generated, Selectable } from 'kysely'
 
 /** A named set of documents; a retriever searches one collection or all of them. */
 export interface RagCollectionTable {
+  /** Keyed by (tenant, name): each tenant has its own names (migration 015); `''` outside any tenant. */
+  tenant: Generated<string>
   name: string
   created_at: Generated<string>
 }
@@ -9,6 +11,8 @@ export interface RagCollectionTable {
 /** One ingested file, keyed by (collection, source). */
 export interface RagDocumentTable {
   id: Generated<number>
+  /** The collection's tenant (migration 015): searches filter on it. */
+  tenant: Generated<string>
   collection: string
   /** Absolute path of the file, so the same file is one document whatever the working directory. */
   source: string

@@ -6,6 +6,8 @@ import type { Generated, Selectable } from 'kysely'
  */
 export interface AssistantTable {
   assistant_id: string
+  /** `''`: made outside any tenant (a graph's own assistant, an open server), visible to every tenant (migration 015). */
+  tenant: Generated<string>
   graph_id: string
   name: string
   description: string | null

@@ -58,8 +58,8 @@ const hitView = (h: RagHit) => ({
 
 /**
  * `/rag/collections`: ingest JSON text documents (same hashing and replace semantics as the CLI's
- * `rag ingest`), list, search (hybrid with an embeddings endpoint, else BM25) and delete. Not tenant-scoped: with API keys every
- * tenant sees the same collections.
+ * `rag ingest`), list, search (hybrid with an embeddings endpoint, else BM25) and delete. Tenant-scoped: with API keys
+ * each tenant has its own collections (the repositories read the request's tenant), another's are NOT_FOUND.
  */
 export function ragRoutes({ rt }: AppDeps) {
   const db = rt.store.db

@@ -13,7 +13,7 @@ export interface FixtureDoc {
 /** Inserts a document and its chunks as ingestion would; returns the document id and chunk ids. */
 export async function addDoc(db: Kysely<DB>, doc: FixtureDoc): Promise<{ docId: number; chunkIds: number[] }> {
   const collection = doc.collection ?? 'default'
-  await db.insertInto('rag_collections').values({ name: collection }).onConflict((oc) => oc.column('name').doNothing()).execute()
+  await db.insertInto('rag_collections').values({ name: collection }).onConflict((oc) => oc.columns(['tenant', 'name']).doNothing()).execute()
   const { id: docId } = await db.insertInto('rag_documents')
     .values({
       collection, source: doc.source, title: doc.title, content_hash: 'x', chunk_size: 1000, chunk_overlap: 0,
