@@ -5,17 +5,19 @@ import { openRuntime, type Runtime } from '../runtime/runtime.js'
 import { DEFAULT_DB_PATH } from '../store/db.js'
 import { AppError } from '../store/app-error.js'
 
-export interface GlobalOpts { db?: string; workflows?: string }
+export interface GlobalOpts { db?: string; workflows?: string; config?: string; builtins?: boolean }
 
 export const dbPathOf = (o: GlobalOpts) => o.db ?? process.env.SWITCHYARD_DB ?? DEFAULT_DB_PATH
 
 /**
- * The graphs a command can run: built-ins, a langgraph.json's (serve --config) and the YAML workflows of
- * `--workflows` / SWITCHYARD_WORKFLOWS (default `workflows/` when it exists). Skipped workflow files are
- * reported on stderr, one finding per line; the rest load.
+ * The graphs a command can run: the built-ins and the YAML workflows of `--workflows` / SWITCHYARD_WORKFLOWS
+ * (default `workflows/` when it exists); with `--config`, the langgraph.json's graphs instead (and beside
+ * them with `--builtins`). Every command reads the same flags, so `run`, `history` or `graphs` see what
+ * `serve --config` serves. Skipped workflow files and notices are reported on stderr; the rest load.
  */
-export async function graphsOf(o: GlobalOpts, configPath?: string): Promise<LoadedGraphs> {
-  const loaded = await loadGraphs({ configPath, workflowsDir: o.workflows ?? process.env.SWITCHYARD_WORKFLOWS })
+export async function graphsOf(o: GlobalOpts): Promise<LoadedGraphs> {
+  const loaded = await loadGraphs({ configPath: o.config, builtins: o.builtins, workflowsDir: o.workflows ?? process.env.SWITCHYARD_WORKFLOWS })
+  for (const n of loaded.notices) process.stderr.write(`switchyard: ${n}\n`)
   for (const f of loaded.failures) {
     process.stderr.write(`switchyard: skipped workflow ${f.file}\n${f.findings.map((x) => `  ${formatFinding(x)}\n`).join('')}`)
   }

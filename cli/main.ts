@@ -16,6 +16,8 @@ export function buildProgram(out: Out, err: (s: string) => void, setCode: (n: nu
     .description('Durable multi-agent workflows on LangGraph.js')
     .option('--db <path>', 'SQLite database file (env SWITCHYARD_DB; default .switchyard/switchyard.db)')
     .option('--workflows <dir>', 'folder of YAML workflows to load (env SWITCHYARD_WORKFLOWS; default workflows/ if it exists)')
+    .option('--config <path>', 'a langgraph.json: its graphs (and only they) are served and run, its env applied')
+    .option('--builtins', 'with --config, also load the built-in graphs and YAML workflows (a config graph wins a shared name)')
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: err, outputError: (s) => err(`switchyard: ${s.replace(/^error: /, '').trim()}\n`) })

@@ -8,6 +8,7 @@ import { ragRoutes } from '../server/routes/rag-routes.js'
 import { runsRoutes } from '../server/routes/runs-routes.js'
 import { workflowsRoutes } from '../server/routes/workflows-routes.js'
 import { parseApiKeys } from '../server/auth.js'
+import { serveOptionsOf } from '../server/project-options.js'
 import { createLogger } from '../server/logger.js'
 import { startServer } from '../server/serve.js'
 import { WEB_DIST_DIR } from '../server/web-static.js'
@@ -16,7 +17,7 @@ import { dbPathOf, graphsOf, type GlobalOpts } from './context.js'
 import { UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
 
-interface ServeFlags { port: string; host: string; cors?: string; config?: string; concurrency: string; shutdownGrace: string; metrics?: boolean }
+interface ServeFlags { port: string; host: string; cors?: string; concurrency: string; shutdownGrace: string; metrics?: boolean }
 
 const portOf = (v: string) => {
   const n = Number(v)
@@ -36,7 +37,8 @@ export function registerServeCommand(program: Command, out: Out) {
     .option('--port <n>', 'port (0 picks a free one)', '8123')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--cors <origins>', 'comma-separated origins allowed by CORS ("*" for any); off by default')
-    .option('--config <path>', 'a langgraph.json whose graphs are served next to the built-ins')
+    .option('--config <path>', 'a langgraph.json: serve exactly its graphs, with its env, auth, http and store settings')
+    .option('--builtins', 'with --config, serve the built-in graphs and YAML workflows beside its graphs (a config graph wins a shared name)')
     .option('--concurrency <n>', 'runs executed at once by this process', '10')
     .option('--metrics', 'serve Prometheus metrics at GET /metrics (behind the API keys when they are set)')
     .option('--shutdown-grace <ms>', 'on SIGTERM/SIGINT, how long runs in progress may finish before they are put back in the queue', '10000')
@@ -53,12 +55,14 @@ export function registerServeCommand(program: Command, out: Out) {
           throw new UsageError(`SWITCHYARD_LOG_LEVEL: ${(e as Error).message}`)
         }
       })()
-      const graphs = await graphsOf(cmd.optsWithGlobals<GlobalOpts>(), o.config)
+      const graphs = await graphsOf(cmd.optsWithGlobals<GlobalOpts>())
       const { registry } = graphs
+      const fromConfig = graphs.project ? serveOptionsOf(graphs.project) : {}
       const apiKeys = parseApiKeys(process.env.SWITCHYARD_API_KEYS)
+      if (apiKeys && fromConfig.customAuth) throw new UsageError(`${graphs.project!.file}: auth.path: custom auth replaces SWITCHYARD_API_KEYS; unset one of them`)
       const dbPath = dbPathOf(cmd.optsWithGlobals<GlobalOpts>())
       const corsOrigins = o.cors?.split(',').map((s) => s.trim()).filter(Boolean)
-      const srv = await startServer({ host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, logger, metrics: o.metrics === true, webDir: WEB_DIST_DIR, logError: (e) => logger.error({ err: e.cause ?? e }, 'internal error'), routes: [runsRoutes, cronsRoutes, workflowsRoutes, protocolRoutes, ragRoutes] }).catch((e: NodeJS.ErrnoException) => {
+      const srv = await startServer({ ...fromConfig, host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, logger, metrics: o.metrics === true, webDir: WEB_DIST_DIR, logError: (e) => logger.error({ err: e.cause ?? e }, 'internal error'), routes: [runsRoutes, cronsRoutes, workflowsRoutes, protocolRoutes, ragRoutes] }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
         throw e
       })
@@ -69,7 +73,7 @@ export function registerServeCommand(program: Command, out: Out) {
         onError: (e, run) => logger.error({ err: e, run_id: run.run_id }, 'run failed outside its graph'),
         onCronError: (e, cron) => logger.warn({ cron_id: cron.cron_id, reason: (e as Error).message }, 'cron firing skipped'),
       })
-      out.write(`switchyard: serving on ${srv.url} (database ${dbPath}; ${apiKeys ? `${apiKeys.size} API keys` : 'open, no API keys'}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
+      out.write(`switchyard: serving on ${srv.url} (database ${dbPath}; ${fromConfig.customAuth ? 'custom auth' : apiKeys ? `${apiKeys.size} API keys` : 'open, no API keys'}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
       out.write(existsSync(join(WEB_DIST_DIR, 'index.html')) ? `switchyard: web debugger at ${srv.url}/ui/\n` : 'switchyard: the web debugger is not built (run `npm run build:web`)\n')
       const signal = await untilSignal()
       out.write(`switchyard: ${signal}, stopping\n`)

@@ -67,7 +67,7 @@ const BUILT_IN: GraphDefinition[] = [
   },
 ]
 
-/** Maps graph names to factories. Built-in graphs now; YAML workflows and langgraph.json graphs register here later. */
+/** Maps graph names to factories: the built-in graphs (unless constructed with others), YAML workflows, langgraph.json graphs. */
 export class GraphRegistry {
   readonly #graphs = new Map<string, GraphDefinition>()
 
@@ -75,8 +75,9 @@ export class GraphRegistry {
     for (const d of defs) this.register(d)
   }
 
-  register(def: GraphDefinition): void {
-    if (this.#graphs.has(def.name)) throw new AppError('CONFLICT', `graph ${def.name} is already registered`)
+  /** Adds a graph; a name already registered is a CONFLICT unless `replace` (a langgraph.json graph over a built-in). */
+  register(def: GraphDefinition, o: { replace?: boolean } = {}): void {
+    if (this.#graphs.has(def.name) && !o.replace) throw new AppError('CONFLICT', `graph ${def.name} is already registered`)
     this.#graphs.set(def.name, def)
   }
 
@@ -84,6 +85,10 @@ export class GraphRegistry {
     const def = this.#graphs.get(name)
     if (!def) throw new AppError('NOT_FOUND', `unknown graph "${name}" (known: ${this.names().join(', ')})`)
     return def
+  }
+
+  has(name: string): boolean {
+    return this.#graphs.has(name)
   }
 
   names(): string[] {

@@ -1,4 +1,5 @@
 import { checkWebhookUrl } from '../agents/webhook-hosts.js'
+import { withAuthUser } from './auth-context.js'
 import { getAssistant } from './graph-assistants.js'
 import type { ApiStreamMode } from './graph-stream.js'
 import type { RunCreate } from './run-schemas.js'
@@ -29,7 +30,7 @@ export async function queueRunRequest(rt: Runtime, threadId: string | undefined,
     kwargs: {
       input,
       ...(body.command ? { command: body.command } : {}),
-      config: { ...body.config, configurable: { ...aConfig.configurable, ...body.config?.configurable } },
+      config: { ...body.config, configurable: withAuthUser({ ...aConfig.configurable, ...body.config?.configurable }) },
       context: body.context ?? assistant.context ?? undefined,
       stream_mode: (modes.length > 0 ? modes : ['values']) as ApiStreamMode[],
       subgraphs: body.stream_subgraphs ?? false,

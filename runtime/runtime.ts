@@ -33,6 +33,10 @@ export interface Runtime {
   finalStates: RecentStates
   /** Wakes the run queue (set by whoever runs one in this process): `dueAt` (ISO) for a delayed run, `runId` of a run just queued. */
   wake: (dueAt?: string, runId?: string) => void
+  /** See RuntimeOptions. */
+  threadTtlMinutes?: number
+  /** See RuntimeOptions. */
+  storeIndexFields?: string[]
   /** Tells the cron scheduler (set by whoever runs one in this process) that a cron was created, changed or deleted. */
   wakeCrons: () => void
   /** The compiled graph for a name, built once with this runtime's checkpointer. */
@@ -45,6 +49,10 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv
   /** The graphs to run: a registry, or loaded graphs (YAML workflows get this runtime's store); default the built-ins. */
   registry?: GraphRegistry | LoadedGraphs
+  /** The TTL new threads get when their creator gives none (langgraph.json `checkpointer.ttl.default_ttl`, minutes). */
+  threadTtlMinutes?: number
+  /** The fields store items are embedded at when a put gives no `index` (langgraph.json `store.index.fields`); default `$`. */
+  storeIndexFields?: string[]
 }
 
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
@@ -61,7 +69,9 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const commits = watchCommits(store.sqlite)
   return {
     store,
-    runs: createRunRepo(store.db),
+    runs: createRunRepo(store.db, { threadTtlMinutes: opts.threadTtlMinutes }),
+    threadTtlMinutes: opts.threadTtlMinutes,
+    storeIndexFields: opts.storeIndexFields,
     checkpointer,
     model,
     registry,

@@ -1,5 +1,7 @@
 import type { Hono } from 'hono'
 import type { ApiKeys } from './auth.js'
+import type { AuthHandlers } from './auth-authorize.js'
+import type { CorsConfig } from './http-config.js'
 import type { Logger } from './logger.js'
 import type { Metrics } from './metrics.js'
 import type { Runtime } from '../runtime/runtime.js'
@@ -13,8 +15,14 @@ export interface AppDeps {
   rt: Runtime
   /** API key → tenant. When set, every request needs a key and sees only its tenant's threads, runs, events and store items. */
   apiKeys?: ApiKeys
-  /** Allowed CORS origins (`['*']` for any). CORS is off when absent or empty. */
+  /** Allowed CORS origins (`['*']` for any). CORS is off when absent or empty (and `cors` is absent). */
   corsOrigins?: string[]
+  /** CORS as a langgraph.json's `http.cors` gives it (wins over `corsOrigins`). */
+  cors?: CorsConfig
+  /** Custom auth (langgraph.json `auth.path`): the SDK `Auth` object's handlers; replaces `apiKeys`. */
+  customAuth?: AuthHandlers
+  /** A user's Hono app (langgraph.json `http.app`): mounted after auth and before the API, so its routes win a shared path, as in the official server. */
+  httpApp?: Hono
   /** Largest request body accepted, in bytes (default 1 MB); larger ones get a 413. */
   maxBodyBytes?: number
   /**

@@ -1,9 +1,10 @@
 import { Hono } from 'hono'
-import { cors } from 'hono/cors'
 import { AppError } from '../store/app-error.js'
 import type { AppDeps, RouteFactory } from './app-deps.js'
 import { apiKeyAuth } from './auth.js'
 import { bodySizeLimit } from './body-size-limit.js'
+import { customAuth } from './custom-auth.js'
+import { corsMiddleware } from './http-config.js'
 import { ensureGraphAssistants } from '../runtime/graph-assistants.js'
 import { errorHandler, routeNotFound } from './http-errors.js'
 import { accessLog } from './logger.js'
@@ -38,21 +39,21 @@ export function createApp(deps: AppDeps): Hono {
   // the default assistant of each graph exists before the first request is answered
   const ready = ensureGraphAssistants(deps.rt)
   ready.catch(() => undefined)
-  if (deps.corsOrigins?.length) {
-    const origin = deps.corsOrigins.includes('*') ? '*' : deps.corsOrigins
-    app.use('*', cors({ origin, exposeHeaders: ['X-Pagination-Next', 'X-Pagination-Total', 'Content-Location', 'Location'] }))
-  }
+  const cors = corsMiddleware(deps.cors, deps.corsOrigins)
+  if (cors) app.use('*', cors)
   const maxSize = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   app.use('*', bodySizeLimit(maxSize, () => {
     throw new AppError('TOO_LARGE', `request body larger than ${maxSize} bytes`, { details: { max_bytes: maxSize } })
   }))
   // the page itself needs no key (its requests to the API do); paths outside / and /ui/* pass through
   if (deps.webDir) app.use('*', webStatic(deps.webDir))
-  if (deps.apiKeys) app.use('*', apiKeyAuth(deps.apiKeys, deps.rt.store.db))
+  if (deps.customAuth) app.use('*', customAuth(deps.customAuth, deps.rt))
+  else if (deps.apiKeys) app.use('*', apiKeyAuth(deps.apiKeys, deps.rt.store.db))
   app.use('*', async function awaitReady(_c, next) {
     await ready
     await next()
   })
+  if (deps.httpApp) app.route('/', deps.httpApp)
   for (const routes of [...BUILT_IN_ROUTES, ...(deps.routes ?? [])]) app.route('/', routes(deps))
   if (deps.metrics) metricsRoute(app, deps.metrics)
   // read from the route table at request time, so it lists every route mounted above

@@ -24,6 +24,10 @@ export interface ServeOptions extends Omit<AppDeps, 'rt' | 'metrics'> {
   env?: NodeJS.ProcessEnv
   /** Graphs to serve (default: the built-ins); ignored when `rt` is given. */
   registry?: RuntimeOptions['registry']
+  /** The TTL (minutes) new threads get when their creator gives none; ignored when `rt` is given. */
+  threadTtlMinutes?: number
+  /** The fields store items are embedded at when a put gives no `index`; ignored when `rt` is given. */
+  storeIndexFields?: string[]
   /** How often expired store items and threads are deleted (ms, default 60 000; 0: never; reads skip expired store items anyway). */
   storeSweepMs?: number
 }
@@ -48,8 +52,8 @@ export interface RunningServer {
  * const client = new Client({ apiUrl: srv.url })
  */
 export async function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
-  const { host = '127.0.0.1', port = 8123, dbPath = DEFAULT_DB_PATH, rt: given, env, registry, storeSweepMs = DEFAULT_STORE_SWEEP_MS, metrics: withMetrics, ...appOpts } = opts
-  const rt = given ?? await openRuntime({ dbPath, env, registry })
+  const { host = '127.0.0.1', port = 8123, dbPath = DEFAULT_DB_PATH, rt: given, env, registry, threadTtlMinutes, storeIndexFields, storeSweepMs = DEFAULT_STORE_SWEEP_MS, metrics: withMetrics, ...appOpts } = opts
+  const rt = given ?? await openRuntime({ dbPath, env, registry, threadTtlMinutes, storeIndexFields })
   try {
     await ensureGraphAssistants(rt)
     const metrics = withMetrics ? createMetrics(rt) : undefined

@@ -22,8 +22,8 @@ const claimed = (pid: number) => ({
     else start_checkpoint_id end`,
 })
 
-/** Threads, runs (the queue) and the per-run event log. Takes a db or a transaction, never opens one. */
-export function createRunRepo(db: Kysely<DB>) {
+/** Threads, runs (the queue) and the per-run event log. Takes a db or a transaction, never opens one; threads a run creates get `threadTtlMinutes`. */
+export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } = {}) {
   const threadsInScope = () => {
     const t = currentTenant()
     return t === undefined ? db.selectFrom('threads') : db.selectFrom('threads').where('tenant', '=', t)
@@ -39,7 +39,7 @@ export function createRunRepo(db: Kysely<DB>) {
       const t = await threadsInScope().select(['graph']).where('thread_id', '=', threadId).executeTakeFirst()
       if (!t) {
         if (!create) throw new AppError('NOT_FOUND', `unknown thread ${threadId}`)
-        const r = await db.insertInto('threads').values({ thread_id: threadId, tenant: writeTenant(), graph })
+        const r = await db.insertInto('threads').values({ thread_id: threadId, tenant: writeTenant(), graph, ttl_minutes: o.threadTtlMinutes ?? null })
           .onConflict((oc) => oc.column('thread_id').doNothing()).executeTakeFirst()
         // the id is taken by a thread this caller cannot see (another tenant's)
         if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) throw new AppError('NOT_FOUND', `unknown thread ${threadId}`)

@@ -47,7 +47,7 @@ const APP_CODE_OF: Record<ProtocolErrorCode, ErrorCode> = {
 // codes not listed (HANDOFF, UPSTREAM, INTERNAL ...) are unknown_error
 const PROTOCOL_CODE_OF: Record<string, ProtocolErrorCode | undefined> = {
   VALIDATION: 'invalid_argument', NOT_FOUND: 'invalid_argument', CONFLICT: 'invalid_argument', TOO_LARGE: 'invalid_argument',
-  UNAUTHORIZED: 'permission_denied',
+  UNAUTHORIZED: 'permission_denied', FORBIDDEN: 'permission_denied',
 }
 
 /**

@@ -3,6 +3,7 @@ import type { RunKind } from '../../store/run-schema.js'
 import { getAssistant, graphAssistantId } from '../../runtime/graph-assistants.js'
 import { API_STREAM_MODES, type ApiStreamMode } from '../../runtime/graph-stream.js'
 import type { RunKwargs } from '../../runtime/run-kwargs.js'
+import { withAuthUser } from '../../runtime/auth-context.js'
 import { createRun, type MultitaskStrategy } from '../../runtime/run-service.js'
 import { forkThread } from '../../runtime/thread-control.js'
 import { assertCheckpoint } from '../../runtime/thread-state.js'
@@ -57,7 +58,7 @@ export async function queueRun(ctx: CommandContext, r: ProtocolRun): Promise<{ r
     kwargs: {
       input: r.input,
       ...(r.command ? { command: r.command } : {}),
-      config: { ...config, configurable: { ...aConfig.configurable, ...given } },
+      config: { ...config, configurable: withAuthUser({ ...aConfig.configurable, ...given }) },
       context: assistant.context ?? undefined,
       stream_mode: PROTOCOL_STREAM_MODES,
       subgraphs: true,

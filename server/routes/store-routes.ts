@@ -64,7 +64,7 @@ export function storeRoutes({ rt }: AppDeps) {
     .put('/store/items', zValidator('json', PutItem, invalidInput), async (c) => {
       const b = c.req.valid('json')
       if (b.namespace.length === 0) throw new AppError('VALIDATION', 'namespace is required')
-      const item = { value: b.value, index: b.index ?? null }
+      const item = { value: b.value, index: b.index ?? rt.storeIndexFields ?? null }
       // embedded before the write: an endpoint failure leaves the stored item as it was
       const vectors = await index?.vectorsFor(b.namespace, b.key, item)
       await repo.put(b.namespace, b.key, b.value, { ttl: b.ttl, index: item.index, vectors })

@@ -28,7 +28,7 @@ export function threadsRoutes(deps: AppDeps) {
       const id = b.thread_id ?? v7()
       // a fresh random id cannot exist yet: no lookup before the insert
       const existed = b.thread_id !== undefined && (await repo.find(id)) !== undefined
-      const row = await repo.create(id, { metadata, graph, ttl: b.ttl }, b.if_exists ?? 'raise')
+      const row = await repo.create(id, { metadata, graph, ttl: b.ttl === undefined ? rt.threadTtlMinutes : b.ttl }, b.if_exists ?? 'raise')
       if (!existed && b.supersteps?.length) {
         await applySupersteps(rt, id, b.supersteps)
         return sendJson(c, await view(id))

@@ -60,8 +60,8 @@ describe('langgraph.json graphs', () => {
   })
   afterAll(async () => { await rt.close(); for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
 
-  it('registers them next to the built-ins, with descriptions', () => {
-    expect(rt.registry.names()).toEqual(['chat', 'compiled', 'factory', 'sdlc', 'team', 'uncompiled'])
+  it('registers exactly its graphs, with descriptions', () => {
+    expect(rt.registry.names()).toEqual(['compiled', 'factory', 'uncompiled'])
     expect(rt.registry.get('compiled').description).toBe('from ./src/compiled.ts:graph')
     expect(rt.registry.get('factory').description).toBe('an async factory')
     expect(rt.registry.get('compiled').parseInput({ n: 1, extra: true })).toEqual({ n: 1, extra: true })
@@ -120,11 +120,6 @@ describe('langgraph.json graphs', () => {
     it('an export that is not a graph', async () => {
       expect(await withGraphs({ g: './src/plain.js:notAGraph' })).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('expected a compiled graph, a StateGraph or a function returning one, got number') })
     })
-    it('a name the built-ins already use', async () => {
-      const dir = project({ ...FILES, 'langgraph.json': JSON.stringify({ graphs: { team: './src/compiled.ts:graph' } }) })
-      dirs.push(dir)
-      expect(await failure(registryWithConfig(join(dir, 'langgraph.json')))).toMatchObject({ code: 'CONFLICT', message: 'graph team is already registered' })
-    })
   })
 })
 
@@ -143,7 +138,7 @@ export const graph = new StateGraph(State).addNode('a', (s) => ({ n: s.n + 1, tr
   let srv: RunningServer
   beforeAll(async () => {
     dir = project({ 'package.json': '{ "type": "module" }', 'src/typed.ts': TYPED, 'langgraph.json': JSON.stringify({ graphs: { typed: './src/typed.ts:graph' } }) })
-    rt = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline' }, registry: await registryWithConfig(join(dir, 'langgraph.json')) })
+    rt = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline' }, registry: await registryWithConfig(join(dir, 'langgraph.json'), { builtins: true }) })
     srv = await startServer({ rt, port: 0 })
   })
   afterAll(async () => { await srv.close(); await rt.close(); rmSync(dir, { recursive: true, force: true }) })
