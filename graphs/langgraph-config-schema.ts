@@ -33,14 +33,8 @@ const Embed = z.string().trim().regex(/^openai:.+/, 'only "openai:<model>" is su
  */
 export const LangGraphConfig = z.strictObject({
   graphs: z.record(z.string().min(1, 'graph names must not be empty'), GraphEntry),
-  env: z.union([
-    z.string().trim().min(1, 'must name a file'),
-    z.record(z.string(), z.string()),
-    z.array(z.unknown()).transform((_v, ctx) => {
-      ctx.addIssue({ code: 'custom', message: 'a list of variable names (env storage) is not supported: give a file path or an object' })
-      return z.NEVER
-    }),
-  ]).optional(),
+  env: z.unknown().refine((v) => !Array.isArray(v), { message: 'a list of variable names (env storage) is not supported: give a file path or an object', abort: true })
+    .pipe(z.union([z.string().trim().min(1, 'must name a file'), z.record(z.string(), z.string())], { error: 'must be a dotenv file path or an object of strings' })).optional(),
   dependencies: z.array(z.string().min(1)).optional(),
   node_version: z.enum(['20', '22', '24'], { error: 'must be "20", "22" or "24"' }).optional(),
   node_loader: z.literal('tsx', { error: 'only "tsx" is supported (TypeScript graphs are loaded with tsx)' }).optional(),
