@@ -21,7 +21,7 @@ const layerRules = () =>
   }))
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'web/dist/**', '.artifacts/**', '.switchyard/**', 'bench/peer/**', 'coverage/**', 'scratch/**', 'examples/ts-sample/**'] },
+  { ignores: ['node_modules/**', 'web/dist/**', '.artifacts/**', '.switchyard/**', 'bench/peer/**', 'coverage/**', 'scratch/**', 'examples/ts-sample/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -41,6 +41,6 @@ export default tseslint.config(
   ...layerRules(),
   {
     files: ['**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly' } },
   },
 )

@@ -14,5 +14,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: workers,
+    // the CLI tests spawn cli/bin.js, which runs the compiled dist/: build it first, every time
+    globalSetup: ['tests/build-dist.setup.ts'],
   },
 })

@@ -1,6 +1,4 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
-import type { MessageContent } from '@langchain/core/messages'
-import { ChatOpenAICompletions } from '@langchain/openai'
 import { z } from 'zod'
 import { AppError } from '../store/app-error.js'
 import { OfflineChatModel } from './offline-model.js'
@@ -12,21 +10,6 @@ export interface ModelChoice {
   offline: boolean
   /** `offline`, or `openai-compatible:<model>@<base URL>`. */
   label: string
-}
-
-/**
- * `ChatOpenAICompletions` with a local token estimate. With `streaming: true`, the stock `invoke`
- * estimates usage with a tiktoken table it downloads from tiktoken.pages.dev, retrying for minutes
- * where there is no internet (the usual place for Ollama, vLLM or llama.cpp) before falling back
- * to characters / 4; this class goes straight to that fallback. Real usage still comes from the server.
- */
-export class LocalTokenChatOpenAI extends ChatOpenAICompletions {
-  override async getNumTokens(content: MessageContent): Promise<number> {
-    const text = typeof content === 'string'
-      ? content
-      : content.map((part) => (typeof part === 'object' && part.type === 'text' && typeof part.text === 'string' ? part.text : '')).join('')
-    return Math.ceil(text.length / 4)
-  }
 }
 
 /** The model used when SWITCHYARD_MODEL is unset. */
@@ -51,12 +34,14 @@ const ModelEnv = z.object({
  * servers get the placeholder key `not-needed`), model SWITCHYARD_MODEL (default gpt-4o-mini),
  * streaming, temperature 0. Otherwise, or with `SWITCHYARD_MODEL=offline`, the offline model.
  *
+ * `@langchain/openai` is imported only then: an offline process never loads it (~300 modules).
+ *
  * @throws AppError `VALIDATION` when a variable is malformed (e.g. a non-http base URL).
  * @example
- * const { model, label } = createChatModel({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', SWITCHYARD_MODEL: 'llama3.1' })
+ * const { model, label } = await createChatModel({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', SWITCHYARD_MODEL: 'llama3.1' })
  * label // 'openai-compatible:llama3.1@http://127.0.0.1:11434/v1'
  */
-export function createChatModel(env: NodeJS.ProcessEnv = process.env): ModelChoice {
+export async function createChatModel(env: NodeJS.ProcessEnv = process.env): Promise<ModelChoice> {
   const parsed = ModelEnv.safeParse(env)
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
@@ -72,6 +57,7 @@ export function createChatModel(env: NodeJS.ProcessEnv = process.env): ModelChoi
   // ChatOpenAICompletions, not ChatOpenAI: the latter silently moves some model names to /responses,
   // which local servers do not serve. The base URL is always explicit so the SDK never reads
   // process.env behind the `env` argument's back.
+  const { LocalTokenChatOpenAI } = await import('./local-token-chat-openai.js')
   const chat = new LocalTokenChatOpenAI({
     model,
     apiKey: apiKey ?? 'not-needed',

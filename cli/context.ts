@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs'
-import { loadGraphs, type LoadedGraphs } from '../graphs/graph-loader.js'
-import { formatFinding } from '../graphs/workflow/finding.js'
-import { openRuntime, type Runtime } from '../runtime/runtime.js'
-import { DEFAULT_DB_PATH } from '../store/db.js'
+import type { LoadedGraphs } from '../graphs/graph-loader.js'
+import type { Runtime } from '../runtime/runtime.js'
+import { DEFAULT_DB_PATH } from '../store/db-path.js'
 import { AppError } from '../store/app-error.js'
+
+// The graphs, the runtime and the store are imported when a command first needs them, not when the
+// CLI starts: `switchyard --help` loads commander and the command definitions, nothing else.
 
 export interface GlobalOpts { db?: string; workflows?: string; config?: string; builtins?: boolean }
 
@@ -16,6 +18,7 @@ export const dbPathOf = (o: GlobalOpts) => o.db ?? process.env.SWITCHYARD_DB ?? 
  * `serve --config` serves. Skipped workflow files and notices are reported on stderr; the rest load.
  */
 export async function graphsOf(o: GlobalOpts): Promise<LoadedGraphs> {
+  const [{ loadGraphs }, { formatFinding }] = await Promise.all([import('../graphs/graph-loader.js'), import('../graphs/workflow/finding.js')])
   const loaded = await loadGraphs({ configPath: o.config, builtins: o.builtins, workflowsDir: o.workflows ?? process.env.SWITCHYARD_WORKFLOWS })
   for (const n of loaded.notices) process.stderr.write(`switchyard: ${n}\n`)
   for (const f of loaded.failures) {
@@ -31,6 +34,7 @@ export async function graphsOf(o: GlobalOpts): Promise<LoadedGraphs> {
 export async function withRuntime<T>(o: GlobalOpts, fn: (rt: Runtime) => Promise<T>, mustExist = false, graphs?: LoadedGraphs): Promise<T> {
   const dbPath = dbPathOf(o)
   if (mustExist && dbPath !== ':memory:' && !existsSync(dbPath)) throw new AppError('NOT_FOUND', `no database at ${dbPath} (use --db or SWITCHYARD_DB)`)
+  const { openRuntime } = await import('../runtime/runtime.js')
   const rt = await openRuntime({ dbPath, registry: graphs ?? await graphsOf(o) })
   try {
     return await fn(rt)

@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { clearStepCache } from '../store/step-cache-repo.js'
 import { graphsOf, withRuntime, type GlobalOpts } from './context.js'
 import { UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
@@ -31,6 +30,7 @@ export function registerMiscCommands(program: Command, out: Out) {
     .option('--workflow <name>', 'only this workflow\'s entries')
     .option('--json', 'JSON output')
     .action(async (o: { workflow?: string; json?: boolean }, cmd: Command) => {
+      const { clearStepCache } = await import('../store/step-cache-repo.js')
       const removed = await withRuntime(globals(cmd), (rt) => clearStepCache(rt.store.db, { workflow: o.workflow }))
       out.write(o.json ? `${JSON.stringify({ removed })}\n` : `cleared ${removed} cached step output${removed === 1 ? '' : 's'}\n`)
     })

@@ -1,13 +1,10 @@
 import { resolve } from 'node:path'
-import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
-import { deleteCollection, deleteDocument, listCollections, listDocuments } from '../rag/collections.js'
 import type { RetrievalMode } from '../rag/hybrid-retriever.js'
 import type { FusionWeights } from '../rag/rrf.js'
-import { SearchFilterSchema, type SearchFilter } from '../rag/search-filter.js'
-import { createRetriever } from '../rag/retriever-factory.js'
-import { syncVectors } from '../rag/vector-sync.js'
-import { DEFAULT_COLLECTION, ingestPaths, type IngestOptions } from '../rag/ingest.js'
+import type { SearchFilter } from '../rag/search-filter.js'
+import { DEFAULT_COLLECTION } from '../rag/default-collection.js'
+import type { IngestOptions } from '../rag/ingest.js'
 import { isAppError } from '../store/app-error.js'
 import { withTenant } from '../store/tenant-scope.js'
 import type { Runtime } from '../runtime/runtime.js'
@@ -34,7 +31,9 @@ const weightsOf = (v: string): Partial<FusionWeights> => {
   }
   return out
 }
-const filterOf = (v: string): SearchFilter => {
+// checked when the query runs (the schema's module is loaded only then); bad JSON is refused while parsing flags
+const filterOf = async (v: string): Promise<SearchFilter> => {
+  const { SearchFilterSchema } = await import('../rag/search-filter.js')
   const r = SearchFilterSchema.safeParse(parseJsonFlag('--filter', v))
   if (!r.success) throw new UsageError(`--filter: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`)
   return r.data
@@ -52,8 +51,9 @@ interface IngestFlags {
 }
 
 /** A bar on stderr, only when it is a terminal: pipes, CI logs and tests see nothing. */
-function progressBar(): { onProgress: IngestOptions['onProgress']; stop(): void } {
+async function progressBar(): Promise<{ onProgress: IngestOptions['onProgress']; stop(): void }> {
   if (!process.stderr.isTTY) return { onProgress: undefined, stop: () => undefined }
+  const { default: cliProgress } = await import('cli-progress')
   const bar = new cliProgress.SingleBar({
     stream: process.stderr, clearOnComplete: true, hideCursor: true, format: 'ingesting [{bar}] {value}/{total} files · {file}',
   }, cliProgress.Presets.shades_classic)
@@ -87,7 +87,8 @@ export function registerRagCommands(program: Command, out: Out): Command {
     .option('--tenant <name>', TENANT_HELP, tenantOf)
     .option('--json', 'JSON output')
     .action(async (paths: string[], o: IngestFlags, cmd: Command) => {
-      const bar = progressBar()
+      const [{ ingestPaths }, { syncVectors }] = await Promise.all([import('../rag/ingest.js'), import('../rag/vector-sync.js')])
+      const bar = await progressBar()
       const jsonFields = { ...(o.textField && { text: o.textField }), ...(o.titleField && { title: o.titleField }), ...(o.idField && { id: o.idField }) }
       const { r, vectors } = await inTenant(cmd, async (rt) => {
         const r = await ingestPaths(rt.store.db, paths, {
@@ -109,13 +110,15 @@ export function registerRagCommands(program: Command, out: Out): Command {
     .option('--collection <name>', 'collection name')
     .option('--mode <mode>', 'bm25, vector or hybrid (default: hybrid with an embeddings endpoint, else bm25)', modeOf)
     .option('--weights <w>', 'fusion weights, e.g. bm25=1,vector=2 (default 1 each)', weightsOf)
-    .option('--filter <json>', 'source and metadata conditions, e.g. \'{"metadata":{"file_type":"pdf"}}\'', filterOf)
+    .option('--filter <json>', 'source and metadata conditions, e.g. \'{"metadata":{"file_type":"pdf"}}\'', (v) => (parseJsonFlag('--filter', v), v))
     .option('--tenant <name>', TENANT_HELP, tenantOf)
     .option('--json', 'JSON output')
-    .action(async (text: string, o: { k: number; collection?: string; mode?: RetrievalMode; weights?: Partial<FusionWeights>; filter?: SearchFilter; json?: boolean }, cmd: Command) => {
+    .action(async (text: string, o: { k: number; collection?: string; mode?: RetrievalMode; weights?: Partial<FusionWeights>; filter?: string; json?: boolean }, cmd: Command) => {
+      const filter = o.filter === undefined ? undefined : await filterOf(o.filter)
+      const { createRetriever } = await import('../rag/retriever-factory.js')
       const hits = await inTenant(cmd, (rt) =>
         createRetriever({ db: rt.store.db, sqlite: rt.store.sqlite, embeddings: rt.embeddings, mode: o.mode, weights: o.weights, k: o.k, collection: o.collection })
-          .search(text, { k: o.k, filter: o.filter }))
+          .search(text, { k: o.k, filter }))
       if (o.json) { out.write(`${JSON.stringify(hits)}\n`); return }
       if (hits.length === 0) out.write('no documents matched\n')
       hits.forEach((h, i) => out.write(`[${i + 1}] ${h.title} (${h.source})  score ${h.score.toFixed(3)}\n    ${h.chunk.slice(0, 160).replaceAll('\n', ' ')}…\n`))
@@ -126,6 +129,7 @@ export function registerRagCommands(program: Command, out: Out): Command {
     .option('--tenant <name>', TENANT_HELP, tenantOf)
     .option('--json', 'JSON output')
     .action(async (o: { collection?: string; json?: boolean }, cmd: Command) => {
+      const { listCollections, listDocuments } = await import('../rag/collections.js')
       if (o.collection === undefined) {
         const cols = await inTenant(cmd, (rt) => listCollections(rt.store.db))
         if (o.json) { out.write(`${JSON.stringify(cols)}\n`); return }
@@ -149,6 +153,7 @@ export function registerRagCommands(program: Command, out: Out): Command {
     .action(async (o: { collection: string; source?: string; id?: number; json?: boolean }, cmd: Command) => {
       if (o.source !== undefined && o.id !== undefined) throw new UsageError('give --source or --id, not both')
       const { source, id } = o
+      const { deleteCollection, deleteDocument } = await import('../rag/collections.js')
       const deleted = await inTenant(cmd, async (rt) => {
         const db = rt.store.db
         if (id !== undefined) return deleteDocument(db, o.collection, { id })

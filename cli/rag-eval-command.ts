@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import type { Command } from 'commander'
-import { readBeir } from '../rag/beir-reader.js'
-import { evaluateRetriever, loadBeirCorpus, type EvalRetriever } from '../rag/eval-runner.js'
+import type { EvalRetriever } from '../rag/eval-runner.js'
 import { FTS_TOKENIZERS, setFtsTokenizer, type FtsTokenizer } from '../rag/eval-tokenizer.js'
-import { FtsRetriever, MAX_K } from '../rag/fts-retriever.js'
-import { openDb, type OpenedDb } from '../store/db.js'
+import type { OpenedDb } from '../store/db.js'
 import type { GlobalOpts } from './context.js'
 import { EXIT, UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
@@ -47,6 +45,7 @@ async function optional(path: string, mode: Mode): Promise<Loose> {
  * apart from the load), then rag/retriever-factory's `createRetriever`.
  */
 async function modeRetriever(mode: Mode, store: OpenedDb, collection: string): Promise<{ retriever: EvalRetriever; embedMs?: number }> {
+  const { FtsRetriever, MAX_K } = await import('../rag/fts-retriever.js')
   if (mode === 'bm25') return { retriever: new FtsRetriever({ db: store.db, k: MAX_K, collection }) }
   const [embeddings, sync, factory] = [
     await optional('../rag/embeddings.js', mode), await optional('../rag/vector-sync.js', mode), await optional('../rag/retriever-factory.js', mode),
@@ -94,6 +93,9 @@ export function addRagEvalCommand(rag: Command, out: Out, setCode: (n: number) =
     .option('--json', 'JSON output')
     .action(async (o: EvalFlags, cmd: Command) => {
       if (!(MODES as readonly string[]).includes(o.mode)) throw new UsageError(`--mode must be bm25, vector or hybrid, got "${o.mode}"`)
+      const [{ MAX_K }, { readBeir }, { evaluateRetriever, loadBeirCorpus }, { openDb }] = await Promise.all([
+        import('../rag/fts-retriever.js'), import('../rag/beir-reader.js'), import('../rag/eval-runner.js'), import('../store/db.js'),
+      ])
       if (o.k > MAX_K) throw new UsageError(`--k must be at most ${MAX_K}, got ${o.k}`)
       if (o.tokenizer !== undefined && !(o.tokenizer in FTS_TOKENIZERS)) throw new UsageError(`--tokenizer must be porter or unicode61, got "${o.tokenizer}"`)
       const dbFlag = cmd.optsWithGlobals<GlobalOpts>().db

@@ -1,17 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { startRunQueue } from '../runtime/run-queue.js'
-import { cronsRoutes } from '../server/routes/crons-routes.js'
-import { protocolRoutes } from '../server/routes/protocol-routes.js'
-import { ragRoutes } from '../server/routes/rag-routes.js'
-import { runsRoutes } from '../server/routes/runs-routes.js'
-import { workflowsRoutes } from '../server/routes/workflows-routes.js'
-import { parseApiKeys } from '../server/auth.js'
-import { serveOptionsOf } from '../server/project-options.js'
-import { createLogger } from '../server/logger.js'
-import { startServer } from '../server/serve.js'
-import { WEB_DIST_DIR } from '../server/web-static.js'
 import { AppError } from '../store/app-error.js'
 import { dbPathOf, graphsOf, type GlobalOpts } from './context.js'
 import { UsageError } from './exit-codes.js'
@@ -43,6 +32,13 @@ export function registerServeCommand(program: Command, out: Out) {
     .option('--metrics', 'serve Prometheus metrics at GET /metrics (behind the API keys when they are set)')
     .option('--shutdown-grace <ms>', 'on SIGTERM/SIGINT, how long runs in progress may finish before they are put back in the queue', '10000')
     .action(async (o: ServeFlags, cmd: Command) => {
+      // the server is imported when it is served, not when the CLI starts (`switchyard --help` loads none of it)
+      const [{ startRunQueue }, { cronsRoutes }, { protocolRoutes }, { ragRoutes }, { runsRoutes }, { workflowsRoutes }, { parseApiKeys }, { createLogger }, { startServer }] = await Promise.all([
+        import('../runtime/run-queue.js'), import('../server/routes/crons-routes.js'), import('../server/routes/protocol-routes.js'),
+        import('../server/routes/rag-routes.js'), import('../server/routes/runs-routes.js'), import('../server/routes/workflows-routes.js'),
+        import('../server/auth.js'), import('../server/logger.js'), import('../server/serve.js'),
+      ])
+      const [{ WEB_DIST_DIR }, { serveOptionsOf }] = await Promise.all([import('../server/web-static.js'), import('../server/project-options.js')])
       const port = portOf(o.port)
       const concurrency = Number(o.concurrency)
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw new UsageError(`--concurrency must be an integer from 1 to 1000, got "${o.concurrency}"`)

@@ -2,9 +2,7 @@ import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import type { Finding } from '../graphs/workflow/finding.js'
-import { formatTestReport, reportCounts, type TestReport } from '../graphs/workflow/workflow-test-report.js'
-import { runWorkflowTest } from '../graphs/workflow/workflow-test-runner.js'
-import { isWorkflowTestFile } from '../graphs/workflow/workflow-test-schema.js'
+import type { TestReport } from '../graphs/workflow/workflow-test-report.js'
 import { isAppError } from '../store/app-error.js'
 import { EXIT, UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
@@ -14,6 +12,7 @@ const STORES = ['memory', 'sqlite'] as const
 
 /** A folder stands for the `*.test.yaml` files directly inside it. */
 async function expand(paths: readonly string[]): Promise<string[]> {
+  const { isWorkflowTestFile } = await import('../graphs/workflow/workflow-test-schema.js')
   const out: string[] = []
   for (const p of paths) {
     const isDir = await stat(p).then((s) => s.isDirectory(), () => false)
@@ -38,6 +37,9 @@ export function registerTestCommand(program: Command, out: Out, setCode: (n: num
     .action(async (paths: string[], o: { format: string; store: string; only?: string }) => {
       if (!(FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`--format must be text or json, got "${o.format}"`)
       if (!(STORES as readonly string[]).includes(o.store)) throw new UsageError(`--store must be memory or sqlite, got "${o.store}"`)
+      const [{ formatTestReport, reportCounts }, { runWorkflowTest }] = await Promise.all([
+        import('../graphs/workflow/workflow-test-report.js'), import('../graphs/workflow/workflow-test-runner.js'),
+      ])
       const files = await expand(paths)
       if (files.length === 0) throw new UsageError(`no workflow test files (*.test.yaml) in ${paths.join(', ')}`)
       const report: TestReport = { results: [], invalid: [] }

@@ -1,10 +1,11 @@
 import type { Command } from 'commander'
-import { cancelThread, forkThread, threadHistory } from '../runtime/thread-control.js'
 import { withRuntime, type GlobalOpts } from './context.js'
 import { parseJsonFlag, UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
 
 const short = (id: string) => id.slice(0, 8) === id ? id : id
+
+const control = () => import('../runtime/thread-control.js')
 
 export function registerThreadCommands(program: Command, out: Out) {
   const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOpts>()
@@ -19,6 +20,7 @@ export function registerThreadCommands(program: Command, out: Out) {
     })
     .option('--json', 'JSON array, with full state values')
     .action(async (thread: string, o: { json?: boolean; limit?: number }, cmd: Command) => {
+      const { threadHistory } = await control()
       const h = await withRuntime(globals(cmd), (rt) => threadHistory(rt, thread, o.limit), true)
       print(o.json, h, () => [
         'step  checkpoint                            source  wrote                 next',
@@ -35,6 +37,7 @@ export function registerThreadCommands(program: Command, out: Out) {
     .action(async (thread: string, o: { checkpoint: string; update: string; asNode?: string; json?: boolean }, cmd: Command) => {
       const update = parseJsonFlag('--update', o.update)
       if (typeof update !== 'object' || update === null || Array.isArray(update)) throw new UsageError('--update must be a JSON object')
+      const { forkThread } = await control()
       const r = await withRuntime(globals(cmd), (rt) => forkThread(rt, { threadId: thread, checkpointId: o.checkpoint, update: update as Record<string, unknown>, asNode: o.asNode }), true)
       print(o.json, r, () => `forked ${thread} at ${r.parent_checkpoint_id}\nnew checkpoint ${r.checkpoint_id}; next: ${r.next.join(', ') || '(end)'}\ncontinue with: switchyard resume ${thread}\n`)
     })
@@ -42,6 +45,7 @@ export function registerThreadCommands(program: Command, out: Out) {
   program.command('cancel <thread>').description('stop the running run of a thread at once (checkpoints are kept)')
     .option('--json', 'JSON output')
     .action(async (thread: string, o: { json?: boolean }, cmd: Command) => {
+      const { cancelThread } = await control()
       const r = await withRuntime(globals(cmd), (rt) => cancelThread(rt, thread), true)
       print(o.json, r, () => (r.cancelled ? `cancel requested for ${r.cancelled} running run(s) of ${thread}\n` : `thread ${thread} has no running run\n`))
     })

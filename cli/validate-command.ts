@@ -1,10 +1,7 @@
 import { readdir, stat } from 'node:fs/promises'
-import { isWorkflowFile } from '../graphs/workflow/workflow-registry.js'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { formatFinding, type Finding } from '../graphs/workflow/finding.js'
-import { toSarif } from '../graphs/workflow/sarif.js'
-import { hasErrors, validateWorkflowFile } from '../graphs/workflow/validate.js'
+import type { Finding } from '../graphs/workflow/finding.js'
 import { EXIT, UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
 
@@ -16,6 +13,7 @@ type Format = (typeof FORMATS)[number]
  * by `switchyard test`) are left out, also when a glob such as `workflows/*.yaml` names them.
  */
 async function expand(paths: readonly string[]): Promise<string[]> {
+  const { isWorkflowFile } = await import('../graphs/workflow/workflow-registry.js')
   const out: string[] = []
   for (const p of paths) {
     const isDir = await stat(p).then((s) => s.isDirectory(), () => false)
@@ -46,6 +44,9 @@ export function registerValidateCommand(program: Command, out: Out, setCode: (n:
     .action(async (paths: string[], o: { format: string }) => {
       if (!(FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`--format must be text, json or sarif, got "${o.format}"`)
       const format = o.format as Format
+      const [{ formatFinding }, { toSarif }, { hasErrors, validateWorkflowFile }] = await Promise.all([
+        import('../graphs/workflow/finding.js'), import('../graphs/workflow/sarif.js'), import('../graphs/workflow/validate.js'),
+      ])
       const files = await expand(paths)
       const findings: Finding[] = []
       for (const f of files) findings.push(...await validateWorkflowFile(f))

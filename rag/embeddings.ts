@@ -1,5 +1,5 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings'
-import { OpenAIEmbeddings } from '@langchain/openai'
+import type { ClientOptions, OpenAIEmbeddingsParams } from '@langchain/openai'
 import { z } from 'zod'
 import { AppError } from '../store/app-error.js'
 
@@ -14,6 +14,19 @@ export interface EmbeddingsConfig {
 }
 
 const OPENAI_URL = 'https://api.openai.com/v1'
+
+/**
+ * `OpenAIEmbeddings`, constructed on the first call: `@langchain/openai` (and the `openai` SDK under it,
+ * ~300 modules) is loaded only by a process that embeds something, not by every one that reads the env.
+ */
+function lazyOpenAIEmbeddings(params: Partial<OpenAIEmbeddingsParams> & { apiKey: string; configuration: ClientOptions }): EmbeddingsInterface {
+  let client: Promise<EmbeddingsInterface> | undefined
+  const get = () => (client ??= import('@langchain/openai').then(({ OpenAIEmbeddings }) => new OpenAIEmbeddings(params)))
+  return {
+    embedDocuments: async (documents) => (await get()).embedDocuments(documents),
+    embedQuery: async (document) => (await get()).embedQuery(document),
+  }
+}
 const unsetIfBlank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 const optional = <T extends z.ZodType>(t: T) => z.preprocess(unsetIfBlank, t.optional())
 const int = (min: number, max: number) => optional(z.coerce.number().int().min(min).max(max))
@@ -72,7 +85,7 @@ export function embeddingsFromEnv(env: NodeJS.ProcessEnv = process.env): Embeddi
   if (baseURL === OPENAI_URL && apiKey === 'not-needed') {
     throw new AppError('VALIDATION', 'SWITCHYARD_EMBEDDINGS_MODEL is set but neither a base URL nor an API key is: set SWITCHYARD_EMBEDDINGS_BASE_URL (or OPENAI_BASE_URL) for a local server, or OPENAI_API_KEY')
   }
-  const embeddings = new OpenAIEmbeddings({
+  const embeddings = lazyOpenAIEmbeddings({
     model,
     apiKey,
     configuration: { baseURL, organization: null, project: null },

@@ -6,8 +6,9 @@ import { chunkText, type ChunkFormat, type ChunkSettings } from './chunk-text.js
 import type { DocMetadata } from './extract-text.js'
 import { ragTenant } from './rag-tenant.js'
 
-/** The collection used when none is named. */
-export const DEFAULT_COLLECTION = 'default'
+import { DEFAULT_COLLECTION } from './default-collection.js'
+
+export { DEFAULT_COLLECTION }
 export const MAX_TITLE_LENGTH = 200
 const MAX_COLLECTION_LENGTH = 200
 /** Documents per lookup and per transaction: bounded statements, and a long ingest keeps what it finished. */

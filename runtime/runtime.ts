@@ -58,7 +58,7 @@ export interface RuntimeOptions {
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const store = await openDb(opts.dbPath)
   const checkpointer = new KyselySaver(store.db)
-  const model = createChatModel(opts.env ?? process.env)
+  const model = await createChatModel(opts.env ?? process.env)
   const given = opts.registry
   const registry = given === undefined ? new GraphRegistry() : given instanceof GraphRegistry ? given : given.registry
   if (given !== undefined && !(given instanceof GraphRegistry)) given.useStore(store.db)

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { Context, MiddlewareHandler } from 'hono'
 import { AppError } from '../store/app-error.js'
+import { PACKAGE_ROOT } from '../store/package-root.js'
 
 /** Where `npm run build:web` (run by `npm install`'s prepare step) writes the debugger. */
-export const WEB_DIST_DIR = fileURLToPath(new URL('../web/dist', import.meta.url))
+export const WEB_DIST_DIR = join(PACKAGE_ROOT, 'web/dist')
 
 /** The debugger's URL prefix: its deep links (`/ui/threads/…`) never collide with an API path. */
 export const WEB_BASE = '/ui'

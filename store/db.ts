@@ -8,7 +8,7 @@ import { pendingMigrations, withMigrationLock } from './migration-lock.js'
 import { GatedSqliteDialect } from './sqlite-dialect.js'
 import { trySqliteVec } from './sqlite-vec.js'
 
-export const DEFAULT_DB_PATH = '.switchyard/switchyard.db'
+export { DEFAULT_DB_PATH } from './db-path.js'
 
 export interface OpenDbOptions {
   /** Apply pending migrations (default true). */

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import { Hono } from 'hono'
+import { PACKAGE_ROOT } from '../../store/package-root.js'
 import type { AppDeps } from '../app-deps.js'
 import { cronsRoutes } from './crons-routes.js'
 
@@ -12,7 +14,7 @@ const versionOf = (path: string | URL): string | undefined => {
   }
 }
 
-export const VERSION = versionOf(new URL('../../package.json', import.meta.url))
+export const VERSION = versionOf(join(PACKAGE_ROOT, 'package.json'))
 const LANGGRAPH_VERSION = versionOf(createRequire(import.meta.url).resolve('@langchain/langgraph/package.json'))
 
 /** `GET /ok` and `GET /info`, in the official server's shapes (`flags.crons` when the crons routes are mounted). */

@@ -21,7 +21,7 @@ afterEach(async () => {
 })
 async function agentWith(script: FakeScript, extra: Partial<typeof spec> & { maxToolRounds?: number; tools?: never[] | ReturnType<typeof createRetrieverTool>[] } = {}) {
   fake = await startFakeOpenAI(script)
-  const { model } = createChatModel({ OPENAI_BASE_URL: fake.url, SWITCHYARD_MODEL: 'fake-model' })
+  const { model } = await createChatModel({ OPENAI_BASE_URL: fake.url, SWITCHYARD_MODEL: 'fake-model' })
   return createAgent({ ...spec, ...extra }, model)
 }
 async function caught(p: Promise<unknown>): Promise<unknown> {

@@ -77,7 +77,7 @@ describe('createAgent with ChatOpenAICompletions against the fake server', () =>
   })
 
   it('offers the tools, streams, and returns the handoff the server sent', async () => {
-    const { model, offline } = createChatModel({ OPENAI_BASE_URL: fake.url, SWITCHYARD_MODEL: 'fake-model' })
+    const { model, offline } = await createChatModel({ OPENAI_BASE_URL: fake.url, SWITCHYARD_MODEL: 'fake-model' })
     expect(offline).toBe(false)
     const before = fake.requests.length
     const { chunks, result } = await streamAgentInGraph(createAgent(spec, model))

@@ -4,15 +4,15 @@ import { createChatModel } from '../../agents/model-provider.js'
 import { OfflineChatModel } from '../../agents/offline-model.js'
 import { isAppError } from '../../store/app-error.js'
 
-describe('createChatModel', () => {
-  it('is offline without OPENAI_API_KEY or OPENAI_BASE_URL', () => {
-    const choice = createChatModel({ SWITCHYARD_MODEL: 'llama3.1', OPENAI_BASE_URL: '' })
+describe('createChatModel', async () => {
+  it('is offline without OPENAI_API_KEY or OPENAI_BASE_URL', async () => {
+    const choice = await createChatModel({ SWITCHYARD_MODEL: 'llama3.1', OPENAI_BASE_URL: '' })
     expect(choice).toMatchObject({ offline: true, label: 'offline' })
     expect(choice.model).toBeInstanceOf(OfflineChatModel)
   })
 
-  it('uses /chat/completions against a keyless local server', () => {
-    const { model, offline, label } = createChatModel({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', SWITCHYARD_MODEL: 'llama3.1' })
+  it('uses /chat/completions against a keyless local server', async () => {
+    const { model, offline, label } = await createChatModel({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', SWITCHYARD_MODEL: 'llama3.1' })
     expect(offline).toBe(false)
     expect(label).toBe('openai-compatible:llama3.1@http://127.0.0.1:11434/v1')
     expect(model).toBeInstanceOf(ChatOpenAICompletions)
@@ -24,22 +24,22 @@ describe('createChatModel', () => {
   })
 
   it('estimates tokens without downloading a tiktoken table', async () => {
-    const { model } = createChatModel({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' })
+    const { model } = await createChatModel({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' })
     expect(await model.getNumTokens('12345678')).toBe(2)
   })
 
-  it('defaults to gpt-4o-mini on api.openai.com with a key, and SWITCHYARD_MODEL=offline forces offline', () => {
-    const { model, label } = createChatModel({ OPENAI_API_KEY: 'sk-test' })
+  it('defaults to gpt-4o-mini on api.openai.com with a key, and SWITCHYARD_MODEL=offline forces offline', async () => {
+    const { model, label } = await createChatModel({ OPENAI_API_KEY: 'sk-test' })
     expect(label).toBe('openai-compatible:gpt-4o-mini@api.openai.com')
     expect((model as ChatOpenAICompletions).apiKey).toBe('sk-test')
-    expect(createChatModel({ OPENAI_API_KEY: 'sk-test', SWITCHYARD_MODEL: 'offline' }).offline).toBe(true)
+    expect((await createChatModel({ OPENAI_API_KEY: 'sk-test', SWITCHYARD_MODEL: 'offline' })).offline).toBe(true)
   })
 
-  it('rejects a malformed base URL with a VALIDATION AppError', () => {
+  it('rejects a malformed base URL with a VALIDATION AppError', async () => {
     for (const url of ['not a url', 'ftp://example.com/v1']) {
       let caught: unknown
       try {
-        createChatModel({ OPENAI_BASE_URL: url })
+        await createChatModel({ OPENAI_BASE_URL: url })
       } catch (e) {
         caught = e
       }
