@@ -6,7 +6,7 @@ import { createCronRepo } from '../store/cron-repo.js'
 import type { DB } from '../store/schema.js'
 import { createStoreItemRepo } from '../store/store-item-repo.js'
 import { createThreadRepo } from '../store/thread-repo.js'
-import { authEventOf, type AuthEvent, type AuthTarget } from './auth-events.js'
+import { authEventOf, batchRunEvents, type AuthEvent, type AuthTarget } from './auth-events.js'
 import { matchesAuthFilters, narrowMetadata, storeAuthFields, type AuthFilters } from './auth-filters.js'
 
 type Json = Record<string, unknown>
@@ -57,7 +57,7 @@ async function metadataOf(d: AuthorizeDeps, t: AuthTarget): Promise<Json | undef
 }
 
 // Hono's request keeps the body it read as a promise of its text: the routes' validators read this one
-const replaceBody = (c: Context, body: Json) => { c.req.bodyCache = { text: Promise.resolve(JSON.stringify(body)) as unknown as string } }
+const replaceBody = (c: Context, body: unknown) => { c.req.bodyCache = { text: Promise.resolve(JSON.stringify(body)) as unknown as string } }
 
 /** Keeps the results of a search the filters allow (its `$contains` conditions; equality was folded into the query). */
 async function filterResults(c: Context, keep: (item: Json) => boolean, field?: string) {
@@ -100,6 +100,41 @@ async function applyStore(c: Context, d: AuthorizeDeps, ev: AuthEvent, filters: 
   return undefined
 }
 
+/** Calls an `on` handler: a refusal (403, the handler's HTTPException, 500 for a result of the wrong type), or its filters. */
+async function callHandler(handler: OnHandler, ev: AuthEvent, d: AuthorizeDeps): Promise<Response | AuthFilters | undefined> {
+  const [resource, action] = ev.event.split(':') as [string, string]
+  let result: unknown
+  try {
+    result = await handler({ event: ev.event, resource, action, value: ev.value, permissions: d.auth.scopes, user: d.auth.user })
+  } catch (e) {
+    if (isHttpException(e)) return httpExceptionResponse(e)
+    throw e
+  }
+  if (result === false) return forbidden()
+  if (result === undefined || result === null || result === true) return undefined
+  if (typeof result !== 'object' || Array.isArray(result)) {
+    return json(500, 'INTERNAL', `Auth handler returned invalid result. Expected filter object, null, undefined or boolean. Got "${typeof result}" instead.`)
+  }
+  return result as AuthFilters
+}
+
+/** A batch of runs: the `threads:create_run` handler sees each; one refusal refuses the batch; each run gets its changed metadata. */
+async function authorizeBatch(c: Context, d: AuthorizeDeps, body: unknown[], next: Next): Promise<Response | undefined> {
+  const handler = handlerFor(d.handlers, 'threads:create_run')
+  if (handler) {
+    const out: unknown[] = []
+    for (const [i, ev] of batchRunEvents(body).entries()) {
+      const r = await callHandler(handler, ev, d)
+      if (r instanceof Response) return r
+      const item = body[i]
+      out.push(typeof item === 'object' && item !== null ? { ...item, metadata: ev.value.metadata } : item)
+    }
+    replaceBody(c, out)
+  }
+  await next()
+  return undefined
+}
+
 /**
  * Runs the `Auth.on` handler of a request's event (auth-events.ts) with the official server's semantics:
  * `false` is a 403, a thrown HTTPException its own status; a handler's changes to `value.metadata` (or a
@@ -111,25 +146,16 @@ async function applyStore(c: Context, d: AuthorizeDeps, ev: AuthEvent, filters: 
 export async function authorizeRequest(c: Context, d: AuthorizeDeps, next: Next): Promise<Response | undefined> {
   const hasJson = c.req.header('content-type')?.includes('json') === true
   const body = hasJson && c.req.method !== 'GET' ? await c.req.json().catch(() => undefined) as unknown : undefined
+  if (c.req.method === 'POST' && c.req.path === '/runs/batch' && Array.isArray(body)) return authorizeBatch(c, d, body, next)
   const ev = authEventOf(c.req.method, c.req.path, body, new URL(c.req.url).searchParams)
   const handler = ev && handlerFor(d.handlers, ev.event)
   if (!ev || !handler) {
     await next()
     return undefined
   }
-  const [resource, action] = ev.event.split(':') as [string, string]
-  let result: unknown
-  try {
-    result = await handler({ event: ev.event, resource, action, value: ev.value, permissions: d.auth.scopes, user: d.auth.user })
-  } catch (e) {
-    if (isHttpException(e)) return httpExceptionResponse(e)
-    throw e
-  }
-  if (result === false) return forbidden()
-  if (result !== undefined && result !== null && result !== true && (typeof result !== 'object' || Array.isArray(result))) {
-    return json(500, 'INTERNAL', `Auth handler returned invalid result. Expected filter object, null, undefined or boolean. Got "${typeof result}" instead.`)
-  }
-  const filters = typeof result === 'object' && result !== null ? result as AuthFilters : undefined
+  const r = await callHandler(handler, ev, d)
+  if (r instanceof Response) return r
+  const filters = r
   const out = typeof body === 'object' && body !== null ? { ...(body as Json) } : undefined
   if (out && ev.writeBack) for (const k of ev.writeBack) if (ev.value[k] !== undefined) out[k] = ev.value[k]
   if (!filters) {

@@ -81,6 +81,10 @@ const ROUTES: [string, RegExp, Build][] = [
   ['POST', /^\/store\/namespaces$/, (_m, b) => ({ event: 'store:list_namespaces', value: { namespace: namespaceOf(b.prefix), suffix: b.suffix, max_depth: b.max_depth, limit: b.limit, offset: b.offset }, store: 'list_namespaces' })],
 ]
 
+/** `POST /runs/batch`: one `threads:create_run` event per run of the batch. */
+export const batchRunEvents = (body: unknown[]): AuthEvent[] =>
+  body.map((item) => createRun(Object.assign([''], { index: 0, input: '' }) as unknown as RegExpExecArray, obj(item), new URLSearchParams()))
+
 /**
  * The `Auth.on` event of an API request (the official server's names and values), or undefined for
  * requests no handler sees (meta, `/api/workflows`, `/rag`, a user's `http.app` routes).
