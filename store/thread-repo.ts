@@ -50,8 +50,12 @@ export function createThreadRepo(db: Kysely<DB>) {
     async create(id: string, fields: { metadata: Json; graph: string | null; ttl?: number | null }, ifExists: 'raise' | 'do_nothing'): Promise<ThreadRow> {
       const r = await db.insertInto('threads').values({ thread_id: id, tenant: writeTenant(), graph: fields.graph, metadata: JSON.stringify(fields.metadata), ttl_minutes: fields.ttl ?? null })
         .onConflict((oc) => oc.column('thread_id').doNothing()).executeTakeFirst()
-      if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0 && ifExists === 'raise') {
-        throw new AppError('CONFLICT', `thread ${id} already exists`, { details: { thread_id: id } })
+      if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) {
+        // taken by a thread this caller cannot see (another tenant's): not even a CONFLICT, which would confirm it
+        const mine = await this.find(id)
+        if (!mine) throw notFound(id)
+        if (ifExists === 'raise') throw new AppError('CONFLICT', `thread ${id} already exists`, { details: { thread_id: id } })
+        return mine
       }
       return this.get(id)
     },
