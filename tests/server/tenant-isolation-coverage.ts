@@ -32,7 +32,7 @@ const TR = (i: Ids) => ({ thread_id: i.thread, run_id: i.run })
 const OWN = (i: Ids) => ({ thread_id: i.own })
 const CP = (i: Ids) => ({ checkpoint_id: i.checkpoint })
 const RUN_BODY = (i: Ids) => ({ assistant_id: i.assistant, input: { task: 'b' } })
-const NF: 404 = 404
+const NF = 404 as const
 /** A's thread by path: the auth guard answers before the route does. */
 const onA = (body?: (i: Ids) => unknown): Attack => ({ path: T, body, expect: NF })
 
