@@ -1,6 +1,7 @@
 import type { Context, Next } from 'hono'
 import type { Kysely } from 'kysely'
-import type { AuthContext } from '../runtime/auth-context.js'
+import type { AuthContext, Authorize } from '../runtime/auth-context.js'
+import { AppError, type ErrorCode } from '../store/app-error.js'
 import { createAssistantRepo } from '../store/assistant-repo.js'
 import { createCronRepo } from '../store/cron-repo.js'
 import type { DB } from '../store/schema.js'
@@ -182,4 +183,27 @@ export async function authorizeRequest(c: Context, d: AuthorizeDeps, next: Next)
   await next()
   if (ev.search) await filterResults(c, (x) => matchesAuthFilters(x.metadata as Json | undefined, filters))
   return undefined
+}
+
+const ERROR_OF: Record<number, ErrorCode> = { 400: 'VALIDATION', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT' }
+
+/**
+ * The `on` handlers as a function for runs started outside the HTTP routes (protocol v2 `run.start`,
+ * `input.respond` …): the same handler, value write-back and thread filters as `threads:create_run` over HTTP.
+ */
+export function authorizer(d: AuthorizeDeps): Authorize {
+  return async (event, value, threadId) => {
+    const handler = handlerFor(d.handlers, event)
+    if (!handler) return
+    const ev: AuthEvent = { event, value, ...(threadId ? { target: { kind: 'thread' as const, id: threadId } } : {}) }
+    const r = await callHandler(handler, ev, d)
+    if (r instanceof Response) {
+      const body = await r.json() as { message?: string }
+      throw new AppError(ERROR_OF[r.status] ?? (r.status < 500 ? 'FORBIDDEN' : 'INTERNAL'), body.message ?? 'Forbidden')
+    }
+    if (r && ev.target) {
+      const meta = await metadataOf(d, ev.target)
+      if (meta !== undefined && !matchesAuthFilters(meta, r)) throw new AppError('NOT_FOUND', `thread ${ev.target.id} not found`)
+    }
+  }
 }

@@ -4,7 +4,7 @@ import { resolveAssistantId } from '../runtime/graph-assistants.js'
 import type { Runtime } from '../runtime/runtime.js'
 import { AppError } from '../store/app-error.js'
 import { withTenant } from '../store/tenant-scope.js'
-import { authorizeRequest, httpExceptionResponse, isHttpException, type AuthHandlers } from './auth-authorize.js'
+import { authorizeRequest, authorizer, httpExceptionResponse, isHttpException, type AuthHandlers } from './auth-authorize.js'
 
 export type { AuthHandlers } from './auth-authorize.js'
 
@@ -57,9 +57,10 @@ export function customAuth(handlers: AuthHandlers, rt: Runtime): MiddlewareHandl
       throw e
     }
     c.set('auth' as never, auth as never)
+    const deps = { handlers, auth, db: rt.store.db, assistantId }
     return withTenant(auth.user.identity, () => withAuth(auth, async () => {
-      const refused = await authorizeRequest(c, { handlers, auth, db: rt.store.db, assistantId }, next)
+      const refused = await authorizeRequest(c, deps, next)
       if (refused) return refused
-    }))
+    }, authorizer(deps)))
   }
 }

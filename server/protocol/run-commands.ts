@@ -3,7 +3,7 @@ import type { RunKind } from '../../store/run-schema.js'
 import { getAssistant, graphAssistantId } from '../../runtime/graph-assistants.js'
 import { API_STREAM_MODES, type ApiStreamMode } from '../../runtime/graph-stream.js'
 import type { RunKwargs } from '../../runtime/run-kwargs.js'
-import { withAuthUser } from '../../runtime/auth-context.js'
+import { authorizeEvent, withAuthUser } from '../../runtime/auth-context.js'
 import { createRun, type MultitaskStrategy } from '../../runtime/run-service.js'
 import { forkThread } from '../../runtime/thread-control.js'
 import { assertCheckpoint } from '../../runtime/thread-state.js'
@@ -50,6 +50,9 @@ export async function queueRun(ctx: CommandContext, r: ProtocolRun): Promise<{ r
   const { checkpoint_id: picked, ...given } = configurable
   const checkpointId = r.checkpointId ?? (typeof picked === 'string' ? picked : undefined)
   const aConfig = (assistant.config ?? {}) as { configurable?: Record<string, unknown> }
+  // custom auth: the threads:create_run handler sees protocol runs too (and may change their metadata)
+  const asked = { thread_id: ctx.threadId, assistant_id: assistant.assistant_id, metadata: { ...r.metadata }, multitask_strategy: r.multitask ?? 'enqueue', if_not_exists: 'create', kwargs: { input: r.input, command: r.command, config: r.config } }
+  await authorizeEvent('threads:create_run', asked, ctx.threadId)
   const run = await createRun(ctx.rt, {
     threadId: ctx.threadId,
     graph: assistant.graph_id,
@@ -65,7 +68,7 @@ export async function queueRun(ctx: CommandContext, r: ProtocolRun): Promise<{ r
       resumable: true,
       ...(checkpointId ? { checkpoint_id: checkpointId } : {}),
     },
-    metadata: r.metadata ?? {},
+    metadata: asked.metadata,
     multitaskStrategy: r.multitask ?? 'enqueue',
     ifNotExists: 'create',
   })

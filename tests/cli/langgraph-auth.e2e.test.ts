@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { RawProtocolClient } from '../server/protocol-harness.js'
 import { ROOT, spawnServe, stopChild } from './cli-harness.js'
 
 const AUTH = `import { Auth, HTTPException } from '@langchain/langgraph-sdk/auth'
@@ -81,6 +82,22 @@ describe('langgraph.json auth.path: the SDK Auth object over a real switchyard s
     })
     expect(await ws({})).toBe(401)
     expect(await ws({ authorization: 'Bearer tok-alice-admin' })).toBe(101)
+  })
+
+  it('protocol v2: run.start goes through the threads:create_run handler as well', async () => {
+    const t = await sdk(url, 'tok-alice-admin').threads.create({ metadata: { visibility: 'public' } })
+    const wsUrl = `${url.replace('http', 'ws')}/threads/${t.thread_id}/stream/events`
+    const ro = await RawProtocolClient.open(wsUrl, { authorization: 'Bearer tok-alice-ro' })
+    const refused = await ro.command('run.start', { assistant_id: 'who', input: {} })
+    ro.socket.close()
+    const admin = await RawProtocolClient.open(wsUrl, { authorization: 'Bearer tok-alice-admin' })
+    const ok = await admin.command('run.start', { assistant_id: 'who', input: {} })
+    admin.socket.close()
+    expect(refused).toMatchObject({ type: 'error', error: 'permission_denied', message: 'runs need the admin permission' })
+    expect(ok).toMatchObject({ type: 'success' })
+    const runs = await sdk(url, 'tok-alice-admin').runs.list(t.thread_id)
+    expect(runs).toHaveLength(1)
+    expect(runs[0]!.metadata).toMatchObject({ checked: true })
   })
 
   it('the identity is the tenant and reaches the graph as config.configurable.langgraph_auth_user', async () => {
