@@ -2,6 +2,7 @@ import { checkWebhookUrl } from '../agents/webhook-hosts.js'
 import { AppError } from '../store/app-error.js'
 import { createCronRepo } from '../store/cron-repo.js'
 import type { CronRow } from '../store/cron-schema.js'
+import { currentAuth, withAuthUser } from './auth-context.js'
 import { checkTiming, nextRunDate } from './cron-schedule.js'
 import { getAssistant } from './graph-assistants.js'
 import { CRON_RUN_FIELDS, type CronCreate, type CronUpdate } from './cron-schemas.js'
@@ -46,6 +47,11 @@ export async function createCron(rt: Runtime, threadId: string | undefined, body
   if (threadId !== undefined) await rt.runs.getThread(threadId) // in the caller's tenant, or 404
   const payload = runFields(body as Json)
   checkInput(rt, assistant.graph_id, payload)
+  // custom auth: the cron's runs carry the user who created it (they fire outside any request)
+  if (currentAuth()) {
+    const config = (payload.config ?? {}) as { configurable?: Record<string, unknown> }
+    payload.config = { ...config, configurable: withAuthUser(config.configurable ?? {}) }
+  }
   const enabled = body.enabled ?? true
   const cron = await createCronRepo(rt.store.db).create({
     cron_id: crypto.randomUUID(),

@@ -110,6 +110,18 @@ describe('langgraph.json auth.path: the SDK Auth object over a real switchyard s
     expect(await status(sdk(url, 'tok-bob').threads.get(t.thread_id))).toBe(404)
   })
 
+  it('a cron\'s runs carry the user who created it', async () => {
+    const alice = sdk(url, 'tok-alice-admin')
+    const t = await alice.threads.create()
+    const cron = await alice.crons.createForThread(t.thread_id, 'who', { schedule: '* * * * * *', input: {} })
+    try {
+      for (let i = 0; i < 200 && (await alice.runs.list(t.thread_id, { status: 'success' })).length === 0; i++) await new Promise((r) => setTimeout(r, 100))
+    } finally {
+      await alice.crons.delete(cron.cron_id)
+    }
+    expect((await alice.threads.getState(t.thread_id)).values).toEqual({ who: 'alice', perms: ['admin'] })
+  })
+
   it('on handlers: filters hide what does not match, false and HTTPException refuse', async () => {
     const admin = sdk(url, 'tok-alice-admin')
     const ro = sdk(url, 'tok-alice-ro')
