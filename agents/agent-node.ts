@@ -6,6 +6,9 @@ import type { StructuredToolInterface } from '@langchain/core/tools'
 import type { z } from 'zod'
 import { AppError } from '../store/app-error.js'
 import { HANDOFF_TOOL_NAME, handoffFromText, handoffToolDef, parseHandoff } from './handoff.js'
+import { inAgentNode } from './tracing/node-span.js'
+import { contentJson, failSpan, inSpan, traceContent } from './tracing/span-helpers.js'
+import { ATTR, GEN_AI_OPERATION, SPAN } from './tracing/trace-names.js'
 
 export { isHandoffError, HANDOFF_TOOL_NAME } from './handoff.js'
 
@@ -63,7 +66,12 @@ export function createAgent<S extends z.ZodType>(spec: AgentSpec<S>, model: Base
   const finishOnly = tools.size > 0 ? model.bindTools([handoffDef]) : withTools
   const maxRounds = spec.maxToolRounds ?? 4
 
-  async function run(input: { task: string; context?: string }, config?: RunnableConfig) {
+  // inside an agent node's span (traceNode with agent: true) the agent records there; elsewhere it opens its own
+  const run = (input: { task: string; context?: string }, config?: RunnableConfig) => inAgentNode(spec.name)
+    ? loop(input, config)
+    : inSpan(SPAN.agent(spec.name), { attributes: { [ATTR.operationName]: GEN_AI_OPERATION.agent, [ATTR.agentName]: spec.name } }, () => loop(input, config))
+
+  async function loop(input: { task: string; context?: string }, config?: RunnableConfig) {
     const messages: BaseMessage[] = [new SystemMessage(systemPrompt(spec, input.context)), new HumanMessage(input.task)]
     const texts: string[] = []
     const toolCalls: AgentToolCall[] = []
@@ -106,7 +114,28 @@ function systemPrompt(spec: AgentSpec<z.ZodType>, context?: string): string {
   ].filter(Boolean).join('\n\n')
 }
 
-async function execute(tool: StructuredToolInterface | undefined, call: ToolCall, config?: RunnableConfig): Promise<ToolMessage> {
+/**
+ * Runs one tool call inside an `execute_tool {name}` span (its arguments and result on the span only
+ * with SWITCHYARD_TRACE_CONTENT=1). A failing tool answers the model with an error ToolMessage and
+ * marks the span failed (`error.type`).
+ */
+function execute(tool: StructuredToolInterface | undefined, call: ToolCall, config?: RunnableConfig): Promise<ToolMessage> {
+  const attributes = { [ATTR.operationName]: GEN_AI_OPERATION.tool, [ATTR.toolName]: call.name, [ATTR.toolCallId]: call.id ?? '', [ATTR.toolType]: 'function' }
+  return inSpan(SPAN.tool(call.name), { attributes }, async (span) => {
+    const content = span.isRecording() && traceContent()
+    if (content) span.setAttribute(ATTR.toolCallArguments, contentJson(call.args))
+    let thrown: unknown
+    const result = await executeCall(tool, call, config, (e) => { thrown = e })
+    if (result.status === 'error') {
+      failSpan(span, thrown ?? new AppError('NOT_FOUND', result.text))
+      if (!tool) span.setAttribute(ATTR.errorType, 'tool_not_found')
+    }
+    if (content) span.setAttribute(ATTR.toolCallResult, contentJson(result.text))
+    return result
+  })
+}
+
+async function executeCall(tool: StructuredToolInterface | undefined, call: ToolCall, config: RunnableConfig | undefined, onError: (e: unknown) => void): Promise<ToolMessage> {
   const id = call.id ?? ''
   if (!tool) return new ToolMessage({ content: `Error: no tool named ${call.name}.`, tool_call_id: id, name: call.name, status: 'error' })
   try {
@@ -117,6 +146,7 @@ async function execute(tool: StructuredToolInterface | undefined, call: ToolCall
   } catch (e) {
     // a cancelled run must stop, not be reported to the model as a tool failure
     if (config?.signal?.aborted) throw e
+    onError(e)
     const message = e instanceof Error ? e.message : String(e)
     return new ToolMessage({ content: `Error: ${message}`, tool_call_id: id, name: call.name, status: 'error' })
   }

@@ -12,6 +12,7 @@ import { convertToOpenAITool } from '@langchain/core/utils/function_calling'
 import type { JsonSchema } from './offline-args.js'
 import { planOfflineReply } from './offline-policy.js'
 import type { OfflineTool } from './offline-policy.js'
+import { tracedChat } from './tracing/chat-span.js'
 
 /** Call options of the offline model: the tools bound by `bindTools`, in OpenAI format. */
 export interface OfflineCallOptions extends BaseChatModelCallOptions {
@@ -51,6 +52,11 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
     return 'offline'
   }
 
+  /** Every call (bound or not) runs inside a `chat offline` span, as a remote model's does. */
+  override invoke(input: BaseLanguageModelInput, options?: OfflineCallOptions): Promise<AIMessageChunk> {
+    return tracedChat({ provider: 'switchyard.offline', model: 'offline' }, input, () => super.invoke(input, options))
+  }
+
   override bindTools(
     tools: BindToolsInput[],
     kwargs?: Partial<OfflineCallOptions>,
@@ -67,7 +73,15 @@ export class OfflineChatModel extends BaseChatModel<OfflineCallOptions> {
     let all: ChatGenerationChunk | undefined
     for await (const chunk of this._streamResponseChunks(messages, options, runManager)) all = all ? all.concat(chunk) : chunk
     const merged = all?.message as AIMessageChunk | undefined
-    const message = new AIMessage({ content: merged?.content ?? '', tool_calls: merged?.tool_calls ?? [] })
+    const calls = merged?.tool_calls ?? []
+    // usage in the model's own word-ish tokens, as a remote model reports its own
+    const input_tokens = messages.reduce((n, m) => n + tokenize(m.text).length, 0)
+    const output_tokens = tokenize(merged?.text ?? '').length + calls.reduce((n, c) => n + tokenize(JSON.stringify(c.args)).length, 0)
+    const message = new AIMessage({
+      content: merged?.content ?? '', tool_calls: calls,
+      usage_metadata: { input_tokens, output_tokens, total_tokens: input_tokens + output_tokens },
+      response_metadata: { model_name: 'offline', finish_reason: calls.length > 0 ? 'tool_calls' : 'stop' },
+    })
     return { generations: [{ text: message.text, message }] }
   }
 

@@ -1,6 +1,8 @@
 import { tool } from '@langchain/core/tools'
 import { z } from 'zod'
 import type { RagHit } from '../rag/fts-retriever.js'
+import { contentJson, inSpan, traceContent } from './tracing/span-helpers.js'
+import { ATTR, GEN_AI_OPERATION, SPAN } from './tracing/trace-names.js'
 
 /** One retrieved chunk (the rag layer's hit). `id` is the chunk's id, `docId` its document's. */
 export type DocHit = RagHit
@@ -51,7 +53,7 @@ export function createRetrieverTool(search: DocSearch, opts: { k?: number } = {}
   const k = opts.k ?? 4
   return tool(
     async ({ query }): Promise<[string, DocHit[]]> => {
-      const hits = await search.search(query, { k })
+      const hits = await tracedSearch(search, query, k)
       return [formatHits(hits), hits]
     },
     {
@@ -62,6 +64,21 @@ export function createRetrieverTool(search: DocSearch, opts: { k?: number } = {}
       responseFormat: 'content_and_artifact',
     },
   )
+}
+
+/** One search inside a `retrieval` span: top-k and the hit count; the query and the hits' ids and scores only with SWITCHYARD_TRACE_CONTENT=1. */
+function tracedSearch(search: DocSearch, query: string, k: number): Promise<DocHit[]> {
+  return inSpan(SPAN.retrieval, { attributes: { [ATTR.operationName]: GEN_AI_OPERATION.retrieval, [ATTR.retrievalTopK]: k } }, async (span) => {
+    const hits = await search.search(query, { k })
+    if (span.isRecording()) {
+      span.setAttribute(ATTR.retrievalHits, hits.length)
+      if (traceContent()) {
+        span.setAttribute(ATTR.retrievalQuery, contentJson(query))
+        span.setAttribute(ATTR.retrievalDocuments, contentJson(hits.map((h) => ({ id: String(h.id), score: h.score, source: h.source }))))
+      }
+    }
+    return hits
+  })
 }
 
 /** The tool {@link createRetrieverTool} returns. */

@@ -1,4 +1,7 @@
+import { context } from '@opentelemetry/api'
 import { Command, CommanderError } from 'commander'
+import { contextOf } from '../agents/tracing/trace-context.js'
+import { startTracing, type Tracing } from '../agents/tracing/tracing-sdk.js'
 import { EXIT, reportError } from './exit-codes.js'
 import { registerMiscCommands } from './misc-commands.js'
 import { registerRagCommands } from './rag-commands.js'
@@ -43,14 +46,21 @@ export async function main(argv: string[]): Promise<number> {
   const err = (s: string) => void process.stderr.write(s)
   let code: number = EXIT.OK
   const program = buildProgram(out, err, (n) => { code = n })
+  let tracing: Tracing | undefined
   try {
-    await program.parseAsync(argv)
+    // on when OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_TRACES_EXPORTER say so; the SDK is not even loaded otherwise
+    tracing = await startTracing({ env: process.env })
+    // a caller's TRACEPARENT (CI, otel-cli) is the parent of the runs this command queues
+    await context.with(contextOf(process.env.TRACEPARENT), () => program.parseAsync(argv))
   } catch (e) {
     if (e instanceof CommanderError) {
       const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code)
       return ok ? EXIT.OK : EXIT.USAGE
     }
     return reportError(e, err)
+  } finally {
+    // the batch processor's last spans are exported before the process exits (serve: after its graceful stop)
+    await tracing?.shutdown().catch((e: unknown) => err(`switchyard: trace export failed: ${(e as Error).message}\n`))
   }
   return code
 }

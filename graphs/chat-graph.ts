@@ -1,10 +1,11 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { SystemMessage } from '@langchain/core/messages'
-import { END, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph'
+import { END, MessagesAnnotation, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph'
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint'
 import { ToolNode, toolsCondition } from '@langchain/langgraph/prebuilt'
 import { z } from 'zod'
 import { createRetrieverTool, type DocSearch } from '../agents/retriever-tool.js'
+import { traceNode } from '../agents/tracing/node-span.js'
 import { AppError } from '../store/app-error.js'
 
 /** A chat turn's input: the new messages (`{role, content}` or LangChain message dicts), appended to the thread's. */
@@ -28,7 +29,8 @@ export function buildChatGraph(d: { model: BaseChatModel; docs: DocSearch; check
   if (!d.model.bindTools) throw new AppError('VALIDATION', `model ${d.model._llmType()} cannot call tools`)
   const model = d.model.bindTools(tools)
   return new StateGraph(MessagesAnnotation)
-    .addNode('agent', async (s, config) => ({ messages: [await model.invoke([new SystemMessage(SYSTEM), ...s.messages], config)] }))
+    .addNode('agent', traceNode('agent', async (s: typeof MessagesAnnotation.State, config: LangGraphRunnableConfig) =>
+      ({ messages: [await model.invoke([new SystemMessage(SYSTEM), ...s.messages], config)] }), { agent: true }))
     .addNode('tools', new ToolNode(tools))
     .addEdge(START, 'agent')
     .addConditionalEdges('agent', toolsCondition, ['tools', END])

@@ -3,6 +3,7 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph'
 import { Annotation, END, interrupt, START, StateGraph } from '@langchain/langgraph'
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint'
 import { createAgent, isHandoffError } from '../agents/agent-node.js'
+import { traceNode } from '../agents/tracing/node-span.js'
 import { GateDecision, PHASE_ARTIFACTS, SDLC_PHASES, type GatePayload, type SdlcEvent, type SdlcPhase } from './sdlc-schemas.js'
 
 /** A rejected phase runs again at most this many times; then the run stops. */
@@ -95,7 +96,8 @@ export function buildSdlcGraph(deps: SdlcDeps) {
   // The builder's node-name type grows with each addNode; a loop over phases needs the wide type.
   let g = new StateGraph(SdlcState) as unknown as StateGraph<typeof SdlcState.spec, SdlcStateT, Partial<SdlcStateT>, string>
   for (const p of SDLC_PHASES) {
-    g = g.addNode(p, phaseNode(p, deps), { retryPolicy: retry }).addNode(gateName(p), gateNode(p))
+    g = g.addNode(p, traceNode(p, phaseNode(p, deps), { agent: true }), { retryPolicy: retry })
+      .addNode(gateName(p), traceNode(gateName(p), gateNode(p)))
   }
   g = g.addEdge(START, 'analyst')
   for (const p of SDLC_PHASES) {

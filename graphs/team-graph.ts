@@ -4,6 +4,7 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph'
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph'
 import { createAgent, isHandoffError } from '../agents/agent-node.js'
 import { createRetrieverTool, type DocSearch } from '../agents/retriever-tool.js'
+import { traceNode } from '../agents/tracing/node-span.js'
 import {
   driverHandoff, ResearchHandoff, SpecialistHandoff, TEAM_ROUTES, type ResearchHandoff as Research,
   type Source, type SpecialistHandoff as Specialist, type TeamRoute, type TeamStep,
@@ -93,10 +94,10 @@ export function buildTeamGraph(deps: TeamDeps) {
   }
 
   return new StateGraph(TeamState)
-    .addNode('driver', driver, { retryPolicy: retry })
-    .addNode('researcher', researcher, { retryPolicy: retry })
-    .addNode('generator', generator, { retryPolicy: retry })
-    .addNode('report', report)
+    .addNode('driver', traceNode('driver', driver, { agent: true }), { retryPolicy: retry })
+    .addNode('researcher', traceNode('researcher', researcher, { agent: true }), { retryPolicy: retry })
+    .addNode('generator', traceNode('generator', generator, { agent: true }), { retryPolicy: retry })
+    .addNode('report', traceNode('report', report))
     .addEdge(START, 'driver')
     .addConditionalEdges('driver', (s: TeamStateT) => s.next ?? 'report', ['researcher', 'generator', 'report'])
     .addEdge('researcher', 'driver')

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { activeTraceparent } from '../agents/tracing/trace-context.js'
 import { AppError } from '../store/app-error.js'
 import type { RunKind, RunRow } from '../store/run-schema.js'
 import type { RunKwargs } from './run-kwargs.js'
@@ -67,6 +68,8 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
     multitask_strategy: strategy,
     available_at: r.afterSeconds ? new Date(Date.now() + r.afterSeconds * 1000).toISOString() : null,
     temporary: r.temporary ? 1 : 0,
+    // the request's (or CLI command's) span: the run's span is its child even when a queue runs it later
+    trace_parent: activeTraceparent() ?? null,
   }, r.claimHere ? process.pid : undefined), binding])
   if (!r.claimHere) rt.wake(run.available_at ?? undefined, run.run_id)
   rt.bus.runCreated(threadId, run.run_id)

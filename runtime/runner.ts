@@ -5,6 +5,7 @@ import type { RunRow, RunStatus } from '../store/run-schema.js'
 import { streamGraph } from './graph-stream.js'
 import { armInterruptTimers, type InterruptLike } from './interrupt-timers.js'
 import { parseKwargs } from './run-kwargs.js'
+import { inRunSpan } from './run-span.js'
 import type { Runtime } from './runtime.js'
 import { wireJson } from './wire-json.js'
 import { errorData } from './serialize.js'
@@ -25,7 +26,7 @@ export interface Settled { status: RunStatus; error?: { code: string; message: s
  */
 export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions = {}): Promise<Settled> {
   const owner = await rt.store.db.selectFrom('threads').select('tenant').where('thread_id', '=', run.thread_id).executeTakeFirst()
-  return withTenant(owner?.tenant ?? DEFAULT_TENANT, () => executeInScope(rt, run, opts))
+  return withTenant(owner?.tenant ?? DEFAULT_TENANT, () => inRunSpan(rt, run, () => executeInScope(rt, run, opts)))
 }
 
 async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): Promise<Settled> {

@@ -8,6 +8,7 @@ import { corsMiddleware } from './http-config.js'
 import { ensureGraphAssistants } from '../runtime/graph-assistants.js'
 import { errorHandler, routeNotFound } from './http-errors.js'
 import { accessLog } from './logger.js'
+import { requestTracing } from './request-tracing.js'
 import { metricsRoute } from './metrics.js'
 import { assistantsRoutes } from './routes/assistants-routes.js'
 import { metaRoutes, VERSION } from './routes/meta-routes.js'
@@ -33,7 +34,9 @@ export const BUILT_IN_ROUTES: readonly RouteFactory[] = [metaRoutes, assistantsR
  */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
-  // outermost, so refused requests (401, 413) are logged too
+  // outermost: every request, refused ones too, is a span (a no-op when tracing is off)
+  app.use('*', requestTracing())
+  // refused requests (401, 413) are logged too
   if (deps.logger) app.use('*', accessLog(deps.logger))
   if (deps.metrics) app.use('*', deps.metrics.http)
   // the default assistant of each graph exists before the first request is answered

@@ -45,6 +45,10 @@ export interface RunTable {
   temporary: Generated<number>
   /** Its place among the thread's runs (from 1), set when queued; a deleted run leaves a gap. */
   ordinal: Generated<number>
+  /** W3C traceparent of the span active when the run was queued (null when untraced). */
+  trace_parent: string | null
+  /** W3C traceparent of the run's own span (its latest attempt), once it started traced. */
+  trace_span: string | null
 }
 
 export interface RunEventTable {

@@ -15,6 +15,7 @@ import { executorKind } from './step-node-executor.js'
 import { humanKind } from './step-node-human.js'
 import { checkMocks, type StepMock } from './step-node-mock.js'
 import { childWorkflowPath, workflowKind } from './step-node-workflow.js'
+import { traceStepNode } from './step-node-trace.js'
 import { stepNode, type NodeEnv, type StepKind } from './step-node.js'
 import { OUTPUTS_NODE, WorkflowState, type WorkflowStateT } from './workflow-state.js'
 import { formatFinding, loadWorkflowText, type YamlSource } from './yaml-source.js'
@@ -100,7 +101,7 @@ export function compileWorkflow(spec: WorkflowSpec, o: CompileOptions): AnyGraph
   const env: NodeEnv = { spec, plan, now: o.now ?? Date.now, ...(o.mocks ? { mocks: o.mocks } : {}), ...(o.db ? { cache: createStepCacheRepo(o.db) } : {}) }
   // the builder's node-name type grows with each addNode; steps come from data, so use the wide type
   let g = new StateGraph(WorkflowState) as unknown as StateGraph<typeof WorkflowState.spec, WorkflowStateT, Partial<WorkflowStateT>, string>
-  spec.steps.forEach((step, i) => { g = g.addNode(step.id, stepNode(step, kindOf(step, i, o, workspace), env)) })
+  spec.steps.forEach((step, i) => { g = g.addNode(step.id, traceStepNode(step, stepNode(step, kindOf(step, i, o, workspace), env))) })
   g = g.addNode(OUTPUTS_NODE, outputsNode(spec, plan))
   for (const id of plan.starts) g = g.addEdge(START, id)
   for (const [id, needs] of plan.needs) {

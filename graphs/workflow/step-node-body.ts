@@ -7,6 +7,7 @@ import { cachedBody } from './step-node-cache.js'
 import { runWithRetry } from './step-node-retry.js'
 import { runAsTask } from './step-node-unit-task.js'
 import type { NodeEnv, StepKind } from './step-node.js'
+import { traceAttempt } from './step-node-trace.js'
 import type { StepRecord } from './workflow-state.js'
 
 /** `for_each` runs this many items at once when `max_parallel` is not set. */
@@ -28,7 +29,7 @@ function failure(e: unknown, attempts: number, extra: Partial<StepRecord> = {}):
 async function runUnit(step: StepSpec, kind: StepKind, unit: Unit, config: LangGraphRunnableConfig): Promise<UnitResult> {
   const timeoutMs = step.timeout === undefined || kind.waits ? undefined : parseDuration(step.timeout)
   const o = await runWithRetry({ step: step.id, retry: kind.waits ? undefined : step.retry, timeoutMs, signal: config.signal },
-    (c) => kind.run(unit.params, unit.scope, { signal: c.signal, timeoutMs: c.timeoutMs, config: { ...config, signal: c.signal } }))
+    (c) => traceAttempt(step, c.attempt, () => kind.run(unit.params, unit.scope, { signal: c.signal, timeoutMs: c.timeoutMs, config: { ...config, signal: c.signal } })))
   if (!o.ok) return { ok: false, record: failure(o.error, o.attempts) }
   return { ok: true, outputs: stepOutputs(step.outputs, o.value, unit.scope), attempts: o.attempts }
 }

@@ -1,3 +1,6 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api'
+import { inSpan } from '../../agents/tracing/span-helpers.js'
+import { ATTR, SPAN } from '../../agents/tracing/trace-names.js'
 import { toAppError } from '../../store/app-error.js'
 import { getAgentTree } from './agent-tree.js'
 import { isDict, type CommandAnswer, type CommandContext } from './command-context.js'
@@ -51,7 +54,20 @@ export function parseFrame(text: string): { command: CommandFrame } | { error: E
  * to put it before their replay). Every failure is an error frame with the command's id; internal ones are
  * also reported to `log`.
  */
-export async function runCommand(ctx: CommandContext, cmd: CommandFrame, log?: (e: Error) => void): Promise<ServerFrame | null> {
+export function runCommand(ctx: CommandContext, cmd: CommandFrame, log?: (e: Error) => void): Promise<ServerFrame | null> {
+  // each command is a trace of its own (a socket lives far longer than one unit of work); a run it starts is its child
+  const attributes = { [ATTR.protocolMethod]: cmd.method, [ATTR.protocolCommandId]: cmd.id }
+  return inSpan(SPAN.wsCommand(cmd.method), { kind: SpanKind.SERVER, attributes }, async (span) => {
+    const frame = await dispatch(ctx, cmd, log)
+    if (frame?.type === 'error') {
+      span.setAttribute(ATTR.errorType, frame.code)
+      if (frame.code === 'INTERNAL') span.setStatus({ code: SpanStatusCode.ERROR, message: frame.message })
+    }
+    return frame
+  }, ROOT_CONTEXT)
+}
+
+async function dispatch(ctx: CommandContext, cmd: CommandFrame, log?: (e: Error) => void): Promise<ServerFrame | null> {
   const handler = Object.hasOwn(COMMANDS, cmd.method) ? COMMANDS[cmd.method] : undefined
   if (!handler) return errorFrame(cmd.id, protocolFault('unknown_command', `unknown command ${cmd.method}`, { details: { methods: PROTOCOL_METHODS } }))
   try {
