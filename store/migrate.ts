@@ -16,7 +16,7 @@ import { storeTtlMigration } from './migrations/012-store-ttl.js'
 import { threadTtlMigration } from './migrations/013-thread-ttl.js'
 import { storeVectorsMigration } from './migrations/014-store-vectors.js'
 import { ragAssistantTenantsMigration } from './migrations/015-rag-assistant-tenants.js'
-import { runTraceMigration } from './migrations/015-run-trace.js'
+import { runTraceMigration } from './migrations/016-run-trace.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -35,7 +35,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '013-thread-ttl': threadTtlMigration,
   '014-store-vectors': storeVectorsMigration,
   '015-rag-assistant-tenants': ragAssistantTenantsMigration,
-  '015-run-trace': runTraceMigration,
+  '016-run-trace': runTraceMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

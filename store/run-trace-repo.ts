@@ -3,7 +3,7 @@ import type { DB } from './schema.js'
 
 /**
  * The trace context stored with runs (`runs.trace_parent`, `runs.trace_span`; see migration
- * 015-run-trace). Only a traced process reads or writes it. Takes a db or a transaction.
+ * 016-run-trace). Only a traced process reads or writes it. Takes a db or a transaction.
  */
 export function createRunTraceRepo(db: Kysely<DB>) {
   return {
