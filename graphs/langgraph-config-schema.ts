@@ -21,7 +21,6 @@ const Cors = z.strictObject({
   max_age: z.number().int().nonnegative().optional(),
 })
 
-const notDisabled = (what: string) => z.literal(false, { error: `disabling the ${what} routes is not supported (only false is accepted)` }).optional()
 
 /** `embed` as LangGraph writes it, `<provider>:<model>`; only OpenAI-compatible endpoints are served here. */
 const Embed = z.string().trim().regex(/^openai:.+/, 'only "openai:<model>" is supported (an OpenAI-compatible /embeddings endpoint, reached through SWITCHYARD_EMBEDDINGS_BASE_URL or OPENAI_BASE_URL)')
@@ -45,11 +44,11 @@ export const LangGraphConfig = z.strictObject({
   http: z.strictObject({
     app: ModuleSpec.optional(),
     cors: Cors.optional(),
-    disable_assistants: notDisabled('assistants'),
-    disable_threads: notDisabled('threads'),
-    disable_runs: notDisabled('runs'),
-    disable_store: notDisabled('store'),
-    disable_meta: notDisabled('meta'),
+    disable_assistants: z.boolean().optional(),
+    disable_threads: z.boolean().optional(),
+    disable_runs: z.boolean().optional(),
+    disable_store: z.boolean().optional(),
+    disable_meta: z.boolean().optional(),
   }).optional(),
   store: z.strictObject({
     index: z.strictObject({

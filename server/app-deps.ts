@@ -6,6 +6,9 @@ import type { Logger } from './logger.js'
 import type { Metrics } from './metrics.js'
 import type { Runtime } from '../runtime/runtime.js'
 
+/** The route groups a langgraph.json's `http.disable_<group>` can switch off. */
+export type RouteGroup = 'assistants' | 'threads' | 'runs' | 'store' | 'meta'
+
 /** A resource's routes: a sub-app built from the app's dependencies. */
 export type RouteFactory = (deps: AppDeps) => Hono
 
@@ -21,6 +24,8 @@ export interface AppDeps {
   cors?: CorsConfig
   /** Custom auth (langgraph.json `auth.path`): the SDK `Auth` object's handlers; replaces `apiKeys`. */
   customAuth?: AuthHandlers
+  /** API route groups not served (langgraph.json `http.disable_runs` …); `runs` includes crons and the protocol v2 stream. */
+  disabledRoutes?: ReadonlySet<RouteGroup>
   /** A user's Hono app (langgraph.json `http.app`): mounted after auth and before the API, so its routes win a shared path, as in the official server. */
   httpApp?: Hono
   /** Largest request body accepted, in bytes (default 1 MB); larger ones get a 413. */

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { AppError } from '../store/app-error.js'
-import type { AppDeps, RouteFactory } from './app-deps.js'
+import type { AppDeps, RouteFactory, RouteGroup } from './app-deps.js'
 import { apiKeyAuth } from './auth.js'
 import { bodySizeLimit } from './body-size-limit.js'
 import { customAuth } from './custom-auth.js'
@@ -11,6 +11,9 @@ import { accessLog } from './logger.js'
 import { requestTracing } from './request-tracing.js'
 import { metricsRoute } from './metrics.js'
 import { assistantsRoutes } from './routes/assistants-routes.js'
+import { cronsRoutes } from './routes/crons-routes.js'
+import { protocolRoutes } from './routes/protocol-routes.js'
+import { runsRoutes } from './routes/runs-routes.js'
 import { metaRoutes, VERSION } from './routes/meta-routes.js'
 import { openApiDocument } from './openapi.js'
 import { storeRoutes } from './routes/store-routes.js'
@@ -23,6 +26,12 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 /** The resources every app serves; `deps.routes` are mounted after these (that is where the runs routes go). */
 export const BUILT_IN_ROUTES: readonly RouteFactory[] = [metaRoutes, assistantsRoutes, threadsRoutes, storeRoutes]
+
+// what `http.disable_<group>` switches off, as in the official server (runs take crons and the protocol stream along)
+const GROUP_OF = new Map<RouteFactory, RouteGroup>([
+  [metaRoutes, 'meta'], [assistantsRoutes, 'assistants'], [threadsRoutes, 'threads'], [storeRoutes, 'store'],
+  [runsRoutes, 'runs'], [cronsRoutes, 'runs'], [protocolRoutes, 'runs'],
+])
 
 /**
  * The LangGraph Platform API over a runtime: one sub-app per resource, zod at the boundary, and every
@@ -57,10 +66,11 @@ export function createApp(deps: AppDeps): Hono {
     await next()
   })
   if (deps.httpApp) app.route('/', deps.httpApp)
-  for (const routes of [...BUILT_IN_ROUTES, ...(deps.routes ?? [])]) app.route('/', routes(deps))
+  const off = (r: RouteFactory) => { const g = GROUP_OF.get(r); return g !== undefined && deps.disabledRoutes?.has(g) === true }
+  for (const routes of [...BUILT_IN_ROUTES, ...(deps.routes ?? [])]) if (!off(routes)) app.route('/', routes(deps))
   if (deps.metrics) metricsRoute(app, deps.metrics)
   // read from the route table at request time, so it lists every route mounted above
-  app.get('/openapi.json', (c) => c.json(openApiDocument(app, VERSION ?? '0.0.0')))
+  if (!deps.disabledRoutes?.has('meta')) app.get('/openapi.json', (c) => c.json(openApiDocument(app, VERSION ?? '0.0.0')))
   app.onError(errorHandler(deps.logError ?? ((e) => console.error(e.cause ?? e))))
   app.notFound(routeNotFound)
   return app

@@ -23,6 +23,8 @@ export function serveOptionsOf(p: LangGraphProject, env: NodeJS.ProcessEnv = pro
     o.httpApp = p.httpApp
   }
   if (p.config.http?.cors) o.cors = p.config.http.cors
+  const off = (['assistants', 'threads', 'runs', 'store', 'meta'] as const).filter((g) => p.config.http?.[`disable_${g}`] === true)
+  if (off.length) o.disabledRoutes = new Set(off)
   const index = p.config.store?.index
   if (index) {
     const model = index.embed.slice('openai:'.length)

@@ -118,8 +118,8 @@ describe('switchyard serve --config: a langgraph.json of the official templates\
 })
 
 describe('switchyard serve --config --builtins', () => {
-  it('serves the built-ins beside the config graphs; a config graph wins a shared name, with a notice', async () => {
-    const dir = project({ ...TEMPLATE, 'langgraph.json': JSON.stringify({ graphs: { team: './src/team.ts:graph' } }) })
+  it('serves the built-ins beside the config graphs; a config graph wins a shared name, with a notice (and http.disable_*)', async () => {
+    const dir = project({ ...TEMPLATE, 'langgraph.json': JSON.stringify({ graphs: { team: './src/team.ts:graph' }, http: { disable_store: true, disable_meta: true } }) })
     const srv = spawnServe(['--db', join(dir, 'sy.db'), '--config', join(dir, 'langgraph.json'), '--builtins'])
     let stderr = ''
     srv.child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
@@ -129,6 +129,9 @@ describe('switchyard serve --config --builtins', () => {
       const graphs = (await client.assistants.search({ limit: 100 })).map((a) => a.graph_id)
       expect(graphs).toEqual(expect.arrayContaining(['chat', 'sdlc', 'team', 'code-migration']))
       expect(await client.runs.wait(null, 'team', { input: {} })).toEqual({ answer: 'the config team' })
+      // http.disable_store / disable_meta: those routes are gone, the rest serves
+      expect((await fetch(`${await srv.url}/store/items/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404)
+      expect((await fetch(`${await srv.url}/ok`)).status).toBe(404)
       expect(stderr).toContain(`switchyard: graph team from ${join(dir, 'langgraph.json')} replaces the built-in graph of that name`)
     } finally {
       await stopChild(srv.child)
