@@ -42,5 +42,5 @@ export async function copyThread(rt: Runtime, threadId: string): Promise<ThreadR
   const newId = v7()
   await copyCheckpoints(rt, threadId, newId)
   // the row last: a thread that is visible is complete
-  return threads.insertCopy(from, newId)
+  return threads.insertCopy(from, newId, rt.threadTtlMinutes)
 }

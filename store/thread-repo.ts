@@ -107,10 +107,10 @@ export function createThreadRepo(db: Kysely<DB>) {
       await db.deleteFrom('threads').where('thread_id', '=', id).execute()
     },
 
-    /** A new thread row with the source's graph, metadata and status (a running source is copied as idle). */
-    async insertCopy(from: ThreadRow, newId: string): Promise<ThreadRow> {
+    /** A new thread row with the source's graph, metadata, status (a running source is copied as idle) and TTL (else `defaultTtl`). */
+    async insertCopy(from: ThreadRow, newId: string, defaultTtl?: number): Promise<ThreadRow> {
       const status = from.status === 'busy' ? 'idle' : from.status
-      await db.insertInto('threads').values({ thread_id: newId, tenant: writeTenant(), graph: from.graph, metadata: from.metadata, status }).execute()
+      await db.insertInto('threads').values({ thread_id: newId, tenant: writeTenant(), graph: from.graph, metadata: from.metadata, status, ttl_minutes: from.ttl_minutes ?? defaultTtl ?? null }).execute()
       return this.get(newId)
     },
   }

@@ -87,9 +87,17 @@ describe('switchyard serve --config: a langgraph.json of the official templates\
     expect(await client.runs.wait(null, 'team', { input: {} })).toEqual({ answer: 'the config team' })
   })
 
-  it('checkpointer.ttl: new threads get the default TTL', async () => {
-    const t = await sdk(url).threads.create() as unknown as { ttl?: { ttl_minutes: number; strategy: string } }
+  it('checkpointer.ttl: new threads get the default TTL (created, by a run, or copied); one given wins', async () => {
+    type WithTtl = { thread_id: string; ttl?: { ttl_minutes: number; strategy: string } }
+    const client = sdk(url)
+    const t = await client.threads.create() as unknown as WithTtl
     expect(t.ttl).toMatchObject({ strategy: 'delete', ttl_minutes: 30 })
+    const own = await client.threads.create({ ttl: { ttl: 5, strategy: 'delete' } }) as unknown as WithTtl
+    expect(own.ttl).toMatchObject({ ttl_minutes: 5 })
+    expect(((await client.threads.copy(own.thread_id)) as unknown as WithTtl).ttl).toMatchObject({ ttl_minutes: 5 })
+    const fresh = crypto.randomUUID()
+    await client.runs.wait(fresh, 'team', { input: {}, ifNotExists: 'create' })
+    expect(((await client.threads.get(fresh)) as unknown as WithTtl).ttl).toMatchObject({ ttl_minutes: 30 })
   })
 
   it('http.app: its routes answer beside the API, and win a path they share (as in the official server)', async () => {
