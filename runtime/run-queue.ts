@@ -1,3 +1,4 @@
+import { isStorageFull } from '../store/app-error.js'
 import type { CronRow } from '../store/cron-schema.js'
 import type { RunRow } from '../store/run-schema.js'
 import { parseKwargs } from './run-kwargs.js'
@@ -87,16 +88,28 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
           }
           fresh = Math.max(0, fresh - 1)
           const t0 = performance.now()
-          const p: Promise<unknown> = executeRun(rt, run)
+          const p: Promise<unknown> = executeRun(rt, run, {
+            requeueWhenFull: true,
+            onStorageFull: (r) => opts.logger?.warn({ run_id: r.run_id, thread_id: r.thread_id, graph: r.graph, attempt: r.attempt, code: 'STORAGE_FULL' }, 'run paused: the disk is full; it is requeued once a write fits'),
+          })
             .then((settled) => {
               const ms = performance.now() - t0
               opts.metrics?.runEnded(run.graph, settled.status, ms / 1_000)
+              if (settled.error?.code === 'STORAGE_FULL') {
+                opts.logger?.info({ run_id: run.run_id, thread_id: run.thread_id, graph: run.graph, attempt: run.attempt, code: 'STORAGE_FULL' }, 'run requeued: space was freed')
+                // claim it again at once (the slot frees below)
+                unknown = true
+                return
+              }
               opts.logger?.info({ run_id: run.run_id, thread_id: run.thread_id, graph: run.graph, attempt: run.attempt, status: settled.status, ms: Math.round(ms) }, 'run finished')
             })
             .catch((e: unknown) => opts.onError?.(e, run))
             .finally(() => {
               inflight.delete(p)
-              if (stuck) wake()
+              // a slot is free: claim again if runs may be waiting (queued here beyond the concurrency,
+              // left at start-up, or behind a busy thread); before, only the last case woke the queue
+              // and the others waited for the 30 s poll (seen with 100 runs queued at once)
+              if (stuck || fresh > 0 || unknown) wake()
               // a webhook is a notification after the run: it does not hold a worker slot
               if (parseKwargs(run.kwargs).webhook) {
                 const w: Promise<unknown> = callWebhook(rt, run.run_id, opts.webhook).finally(() => hooks.delete(w))
@@ -122,7 +135,8 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
   /** Called by createRun for each run it queues (with its due time when delayed), and after a run ends. */
   function wake(dueAt?: string) {
     if (dueAt) timerDirty = true
-    if (!stopped) void drain().catch(() => undefined)
+    // a claim that failed on a full disk is tried again shortly (the run queued meanwhile waits otherwise for the poll)
+    if (!stopped) void drain().catch((e: unknown) => { if (isStorageFull(e)) setTimeout(() => wake(), 1_000).unref() })
   }
   const queued = (dueAt?: string, runId?: string) => {
     if (!dueAt) {

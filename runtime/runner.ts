@@ -1,5 +1,5 @@
 import { Command } from '@langchain/langgraph'
-import { toAppError } from '../store/app-error.js'
+import { isStorageFull, toAppError } from '../store/app-error.js'
 import { DEFAULT_TENANT, withTenant } from '../store/tenant-scope.js'
 import type { RunRow, RunStatus } from '../store/run-schema.js'
 import { streamGraph } from './graph-stream.js'
@@ -7,12 +7,20 @@ import { armInterruptTimers, type InterruptLike } from './interrupt-timers.js'
 import { parseKwargs } from './run-kwargs.js'
 import { inRunSpan } from './run-span.js'
 import type { Runtime } from './runtime.js'
+import { requeueWhenSpace } from './storage-full.js'
 import { wireJson } from './wire-json.js'
 import { errorData } from './serialize.js'
 
 export interface ExecuteOptions {
   /** Also look for a cancel requested by another process this often (ms); the CLI uses it. */
   cancelPollMs?: number
+  /**
+   * The server's queue: an attempt that fails because the disk is full puts the run back in the queue
+   * once space is freed (settled `pending`, code STORAGE_FULL) instead of failing it. The CLI fails.
+   */
+  requeueWhenFull?: boolean
+  /** Called when such an attempt stops, before the requeue is tried (the queue logs it). */
+  onStorageFull?: (run: RunRow) => void
 }
 
 export interface Settled { status: RunStatus; error?: { code: string; message: string } }
@@ -49,6 +57,7 @@ async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): P
   }
 
   let settled: Settled = { status: 'success' }
+  let storageFull = false
   // the root `values` stream ends with the final values, then `{__interrupt__}` when the run stops at
   // an interrupt (empty for interrupt_before/after): enough to settle without reading the checkpoint
   const final: { values?: unknown; interrupts?: unknown[] } = {}
@@ -102,6 +111,9 @@ async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): P
   } catch (e) {
     if (abort.signal.aborted) {
       settled = { status: 'interrupted' }
+    } else if (opts.requeueWhenFull && isStorageFull(e)) {
+      storageFull = true
+      settled = { status: 'pending', error: { code: 'STORAGE_FULL', message: toAppError(e).message } }
     } else {
       const err = toAppError(e)
       settled = { status: 'error', error: { code: err.code, message: err.message } }
@@ -110,6 +122,11 @@ async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): P
   } finally {
     if (poll) clearInterval(poll)
     rt.controllers.delete(run.run_id)
+  }
+  if (storageFull) {
+    opts.onStorageFull?.(run)
+    await requeueWhenSpace(rt, run.run_id)
+    return settled
   }
   await settle(rt, run, settled, abort.signal.reason, settled.status !== 'interrupted' && final.values !== undefined ? final : undefined)
   return settled

@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   CANCELLED: 499,
   UPSTREAM: 502,
   INTERNAL: 500,
+  /** The database's disk is full (SQLite `SQLITE_FULL`): nothing was written; retry once space is freed. */
+  STORAGE_FULL: 507,
 } as const satisfies Record<string, number>
 
 export type ErrorCode = keyof typeof ERROR_STATUS
@@ -43,7 +45,20 @@ export class AppError extends Error {
 export const isAppError = (e: unknown): e is AppError =>
   e instanceof Error && e.name === 'AppError' && 'code' in e
 
+/** Whether `e` (or an error in its `cause` chain) is SQLite's "database or disk is full". */
+export function isStorageFull(e: unknown): boolean {
+  for (let x = e, depth = 0; x instanceof Error && depth < 8; x = x.cause, depth++) {
+    if (isAppError(x) && x.code === 'STORAGE_FULL') return true
+    if ((x as { code?: unknown }).code === 'SQLITE_FULL') return true
+  }
+  return false
+}
+
 export function toAppError(e: unknown): AppError {
+  if (isAppError(e) && e.code !== 'INTERNAL') return e
+  if (isStorageFull(e)) {
+    return new AppError('STORAGE_FULL', 'the database\'s disk is full (SQLITE_FULL): nothing was written; free space and retry', { cause: e })
+  }
   if (isAppError(e)) return e
   const err = new AppError('INTERNAL', e instanceof Error ? e.message : 'Internal error', { cause: e })
   if (e instanceof Error && e.stack) err.stack = e.stack
