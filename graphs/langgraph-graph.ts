@@ -8,7 +8,13 @@ interface GraphBuilder {
 }
 
 /** What an export of a langgraph.json graph module resolves to, before the runtime's checkpointer is known. */
-export type GraphLike = { kind: 'builder'; builder: GraphBuilder } | { kind: 'compiled'; graph: AnyGraph }
+export type GraphLike = ({ kind: 'builder'; builder: GraphBuilder } | { kind: 'compiled'; graph: AnyGraph }) & {
+  /** For a factory export: makes the graph again for one run's config (as the official server does per run). */
+  remake?: (config: RunConfig) => Promise<GraphLike>
+}
+
+/** What a graph factory is called with: the run's config (its `configurable` carries thread_id, the assistant's and caller's keys). */
+export interface RunConfig { configurable: Record<string, unknown>; [key: string]: unknown }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 const isBuilder = (v: unknown): v is GraphBuilder => isObject(v) && typeof v.compile === 'function'
@@ -27,17 +33,26 @@ function graphLike(v: unknown): GraphLike | undefined {
 /**
  * Resolves a module export the way the official server does: a compiled graph, a `StateGraph`
  * builder, a promise of either, or a (possibly async) function of a config returning either.
- * A function is called once here, with `{ configurable: {} }` (the official server calls it per run).
+ * A function is called here once with `{ configurable: {} }` (to check it and to describe the graph:
+ * schemas, drawing, state reads), and again for every run with the run's config (`remake`).
  */
 export async function resolveGraphExport(value: unknown, where: string): Promise<GraphLike> {
-  let v: unknown = await value
-  if (typeof v === 'function') {
+  const v: unknown = await value
+  if (typeof v !== 'function') return asGraphLike(v, where)
+  const factory = v as (config: RunConfig) => unknown
+  const call = async (config: RunConfig): Promise<GraphLike> => {
+    let made: unknown
     try {
-      v = await (v as (config: { configurable: Record<string, unknown> }) => unknown)({ configurable: {} })
+      made = await factory(config)
     } catch (cause) {
       throw new AppError('VALIDATION', `${where}: the graph factory threw: ${(cause as Error).message ?? String(cause)}`, { cause })
     }
+    return asGraphLike(made, where)
   }
+  return { ...(await call({ configurable: {} })), remake: call }
+}
+
+function asGraphLike(v: unknown, where: string): GraphLike {
   const g = graphLike(v)
   if (!g) {
     const what = v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v
@@ -62,5 +77,6 @@ export function langGraphDefinition(name: string, description: string, g: GraphL
     description,
     parseInput: (input) => input,
     build: (deps: GraphDeps) => withCheckpointer(g, deps.checkpointer),
+    ...(g.remake ? { buildForRun: async (deps: GraphDeps, config: RunConfig) => withCheckpointer(await g.remake!(config), deps.checkpointer) } : {}),
   }
 }

@@ -28,6 +28,8 @@ export interface GraphDefinition {
   /** The input's schema, if it has one (the server publishes it as JSON Schema). */
   inputSchema?: ZodType
   build(deps: GraphDeps): AnyGraph
+  /** A graph made anew for each run from its config (a langgraph.json factory export); `build`'s graph serves the rest. */
+  buildForRun?(deps: GraphDeps, config: { configurable: Record<string, unknown> }): Promise<AnyGraph>
   /**
    * For graphs that finish normally yet report failure in their state (a YAML workflow whose step
    * failed unhandled ends with `status: 'failed'`): the error the run settles with, from its final values.

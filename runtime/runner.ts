@@ -39,7 +39,7 @@ export async function executeRun(rt: Runtime, run: RunRow, opts: ExecuteOptions 
 
 async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): Promise<Settled> {
   const kw = parseKwargs(run.kwargs)
-  const graph = rt.graph(run.graph)
+  const graph = await rt.graphForRun(run.graph, { ...kw.config, configurable: { ...kw.config?.configurable, thread_id: run.thread_id } })
   const abort = new AbortController()
   rt.controllers.set(run.run_id, abort)
   const poll = opts.cancelPollMs

@@ -41,6 +41,8 @@ export interface Runtime {
   wakeCrons: () => void
   /** The compiled graph for a name, built once with this runtime's checkpointer. */
   graph(name: string): AnyGraph
+  /** The graph one run executes: `graph(name)`, or, for a factory export, the factory's graph for this run's config. */
+  graphForRun(name: string, config: { configurable: Record<string, unknown> }): Promise<AnyGraph>
   close(): Promise<void>
 }
 
@@ -66,6 +68,15 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const embeddings = embeddingsFromEnv(opts.env ?? process.env)
   const docs = createRetriever({ db: store.db, sqlite: store.sqlite, embeddings })
   const compiled = new Map<string, AnyGraph>()
+  const deps = { checkpointer, model: model.model, modelLabel: model.label, docs }
+  const graph = (name: string): AnyGraph => {
+    let g = compiled.get(name)
+    if (!g) {
+      g = registry.get(name).build(deps)
+      compiled.set(name, g)
+    }
+    return g
+  }
   const commits = watchCommits(store.sqlite)
   return {
     store,
@@ -83,13 +94,10 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     finalStates: new RecentStates(),
     wake: () => undefined,
     wakeCrons: () => undefined,
-    graph(name) {
-      let g = compiled.get(name)
-      if (!g) {
-        g = registry.get(name).build({ checkpointer, model: model.model, modelLabel: model.label, docs })
-        compiled.set(name, g)
-      }
-      return g
+    graph,
+    async graphForRun(name, config) {
+      const def = registry.get(name)
+      return def.buildForRun ? def.buildForRun(deps, config) : graph(name)
     },
     close: () => {
       commits.stop()

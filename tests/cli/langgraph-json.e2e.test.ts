@@ -39,6 +39,14 @@ graph.name = 'New Agent'
 const S = Annotation.Root({ answer: Annotation<string> })
 export const graph = new StateGraph(S).addNode('a', () => ({ answer: 'the config team' })).addEdge('__start__', 'a').addEdge('a', '__end__').compile()
 `,
+  // a factory: the official server calls it for every run, with the run's config
+  'src/made.ts': `import { Annotation, StateGraph } from '@langchain/langgraph'
+const S = Annotation.Root({ said: Annotation<string> })
+export default async (config: { configurable?: Record<string, unknown> }) => {
+  const said = String(config.configurable?.greeting ?? 'no greeting') + (config.configurable?.thread_id ? ' on a thread' : '')
+  return new StateGraph(S).addNode('a', () => ({ said })).addEdge('__start__', 'a').addEdge('a', '__end__').compile()
+}
+`,
   'src/app.ts': `import { Hono } from 'hono'
 export const app = new Hono()
   .get('/custom/hello', (c) => c.json({ hello: process.env.GREETING }))
@@ -65,7 +73,7 @@ describe('switchyard serve --config: a langgraph.json of the official templates\
       'langgraph.json': JSON.stringify({
         node_version: '20',
         dependencies: ['.'],
-        graphs: { agent: './src/agent/graph.ts:graph', team: './src/team.ts:graph' },
+        graphs: { agent: './src/agent/graph.ts:graph', team: './src/team.ts:graph', made: './src/made.ts:default' },
         env: '.env',
         http: { app: './src/app.ts:app', cors: { allow_origins: ['http://ui.test'] } },
         store: { index: { embed: 'openai:fake-embed', dims: 64, fields: ['text'] } },
@@ -80,11 +88,19 @@ describe('switchyard serve --config: a langgraph.json of the official templates\
   it('serves exactly its graphs (a graph named team included), env applied before they load', async () => {
     const client = sdk(url)
     const graphs = (await client.assistants.search({ limit: 100 })).map((a) => a.graph_id).sort()
-    expect(graphs).toEqual(['agent', 'team'])
+    expect(graphs).toEqual(['agent', 'made', 'team'])
     const thread = await client.threads.create()
     const out = await client.runs.wait(thread.thread_id, 'agent', { input: { messages: [{ role: 'user', content: 'hi' }] } })
     expect(lastText(out)).toBe('hello from .env to anonymous')
     expect(await client.runs.wait(null, 'team', { input: {} })).toEqual({ answer: 'the config team' })
+  })
+
+  it('a graph factory is called for every run, with that run\'s config', async () => {
+    const client = sdk(url)
+    const t = await client.threads.create()
+    expect(await client.runs.wait(t.thread_id, 'made', { input: {}, config: { configurable: { greeting: 'hola' } } })).toEqual({ said: 'hola on a thread' })
+    expect(await client.runs.wait(t.thread_id, 'made', { input: {}, config: { configurable: { greeting: 'ciao' } } })).toEqual({ said: 'ciao on a thread' })
+    expect((await client.threads.getHistory(t.thread_id, { limit: 100 })).length).toBeGreaterThanOrEqual(6)
   })
 
   it('checkpointer.ttl: new threads get the default TTL (created, by a run, or copied); one given wins', async () => {
