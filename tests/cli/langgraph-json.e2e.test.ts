@@ -186,6 +186,28 @@ export const graph = new StateGraph(S).addNode('a', (s: typeof S.State) => ({ n:
   }, 60_000)
 })
 
+describe('an interrupt in a CommonJS-folder graph (its own CommonJS copy of @langchain/langgraph)', () => {
+  it('stops at the interrupt and resumes', async () => {
+    const ASK = `import { Annotation, StateGraph, interrupt } from '@langchain/langgraph'
+const S = Annotation.Root({ answer: Annotation<string> })
+export const graph = new StateGraph(S).addNode('ask', () => ({ answer: String(interrupt({ q: 'ok?' })) })).addEdge('__start__', 'ask').addEdge('ask', '__end__')
+`
+    const dir = project({ 'src/ask.ts': ASK, 'langgraph.json': JSON.stringify({ graphs: { ask: './src/ask.ts:graph' } }) })
+    const base = ['--db', join(dir, 'sy.db'), '--config', join(dir, 'langgraph.json')]
+    try {
+      const first = await runCli([...base, 'run', 'ask', '--input', '{}', '--json'])
+      expect(first.code).toBe(3)
+      const stopped = first.events.at(-1) as { status: string; thread_id: string; next: string[] }
+      expect(stopped).toMatchObject({ status: 'interrupted', next: ['ask'] })
+      const resumed = await runCli([...base, 'resume', stopped.thread_id, '--value', '"yes"', '--json'])
+      expect(resumed.code).toBe(0)
+      expect(resumed.events.at(-1)).toMatchObject({ status: 'success', output: { answer: 'yes' } })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
+
 describe('a refused key', () => {
   it('exits 2 with one line naming the file and the key, before serving', async () => {
     const dir = project({ ...TEMPLATE, 'langgraph.json': JSON.stringify({ graphs: { agent: './src/agent/graph.ts:graph' }, webhooks: { url: {} } }) })
