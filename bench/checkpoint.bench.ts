@@ -7,13 +7,22 @@
  * (b) one thread of 300 steps, each appending 1 KB to a list channel: bytes on disk, getStateHistory time (after
  *     warm-up passes, as in a long-lived server).
  * Both SQLite files use WAL with synchronous=NORMAL (what openDb sets), so the comparison is storage layout only.
+ * (c) the same 300-step thread served by `startServer`: `POST /threads/{id}/history` through the official SDK
+ *     client beside `getStateHistory` in the server's process (all checkpoints, the SDK's default page of 10,
+ *     and the timeline's fields without `values`), and a no-op server sending the same bytes (the transfer floor).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Annotation, END, MemorySaver, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph'
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite'
+import { Client } from '@langchain/langgraph-sdk'
 import Database from 'better-sqlite3'
+import { createServer } from 'node:http'
+import { GraphRegistry, type AnyGraph } from '../graphs/registry.js'
+import { startRunQueue } from '../runtime/run-queue.js'
+import { runsRoutes } from '../server/routes/runs-routes.js'
+import { startServer } from '../server/serve.js'
 import { openDb } from '../store/db.js'
 import { KyselySaver } from '../store/kysely-saver.js'
 
@@ -109,14 +118,15 @@ interface LongResult {
   checkpoints: number
 }
 
+const longGraph = () => new StateGraph(Long)
+  .addNode('step', (st: typeof Long.State) => ({ n: st.n + 1, log: [kb(st.n)] }))
+  .addEdge(START, 'step')
+  .addConditionalEdges('step', (st: typeof Long.State) => (st.n >= STEPS ? END : 'step'))
+
 async function longThread(): Promise<Map<string, LongResult>> {
   const out = new Map<string, LongResult>()
   for (const s of await subjects('long')) {
-    const graph = new StateGraph(Long)
-      .addNode('step', (st: typeof Long.State) => ({ n: st.n + 1, log: [kb(st.n)] }))
-      .addEdge(START, 'step')
-      .addConditionalEdges('step', (st: typeof Long.State) => (st.n >= STEPS ? END : 'step'))
-      .compile({ checkpointer: s.saver })
+    const graph = longGraph().compile({ checkpointer: s.saver })
     const config = { configurable: { thread_id: 'long' } }
     const t0 = performance.now()
     await graph.invoke({ n: 0 }, { ...config, durability: 'sync', recursionLimit: STEPS + 10 })
@@ -148,6 +158,63 @@ async function longThread(): Promise<Map<string, LongResult>> {
   return out
 }
 
+/** Fields a history timeline reads (everything but `values`). */
+const TIMELINE = ['checkpoint', 'parent_checkpoint', 'metadata', 'next', 'tasks', 'created_at']
+
+interface HttpCase { name: string; inProcessMs: number; httpMs: number; bytes: number }
+
+async function httpHistory(): Promise<{ cases: HttpCase[]; floorMs: number }> {
+  const registry = new GraphRegistry([{
+    name: 'long', description: 'the 300-step thread', parseInput: (i) => i,
+    build: (d) => longGraph().compile({ checkpointer: d.checkpointer }) as unknown as AnyGraph,
+  }])
+  const srv = await startServer({ port: 0, dbPath: join(dir, 'http.db'), registry, routes: [runsRoutes] })
+  const queue = await startRunQueue(srv.rt, {})
+  const client = new Client({ apiUrl: srv.url })
+  const { thread_id } = await client.threads.create()
+  await client.runs.wait(thread_id, 'long', { input: { n: 0 }, config: { recursion_limit: STEPS + 10 }, durability: 'sync' })
+  const graph = srv.rt.graph('long')
+  const config = { configurable: { thread_id, checkpoint_ns: '' } }
+  const inProcess = async (limit: number) => { for await (const s of graph.getStateHistory(config, { limit })) void s }
+  let bytes = 0
+  const http = async (limit: number, select?: string[]) => {
+    const res = await fetch(`${srv.url}/threads/${thread_id}/history`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ limit, ...(select ? { select } : {}) }),
+    })
+    const text = await res.text()
+    bytes = Buffer.byteLength(text)
+    JSON.parse(text) // as the SDK does
+  }
+  const sdk = (limit: number) => client.threads.getHistory(thread_id, { limit })
+  const timed = async (f: () => Promise<unknown>) => {
+    const xs: number[] = []
+    for (let k = 0; k < HISTORY_WARMUP + HISTORY_RUNS; k++) {
+      const t = performance.now()
+      await f()
+      xs.push(performance.now() - t)
+    }
+    return median(xs.slice(HISTORY_WARMUP))
+  }
+  const cases: HttpCase[] = []
+  for (const [name, limit, select] of [['all checkpoints, full state', 1000, undefined], ['SDK default page (limit 10)', 10, undefined], ['all checkpoints, timeline fields (select, no values)', 1000, TIMELINE]] as const) {
+    const inProcessMs = await timed(() => inProcess(limit))
+    const httpMs = select ? await timed(() => http(limit, [...select])) : await timed(() => sdk(limit))
+    if (!select) await http(limit)
+    cases.push({ name, inProcessMs, httpMs, bytes })
+  }
+  // the floor of the full-state case: a server that only sends bytes of that size, read and parsed the same way
+  await http(1000)
+  const body = await (await fetch(`${srv.url}/threads/${thread_id}/history`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"limit":1000}' })).text()
+  const noop = createServer((_req, res) => { res.setHeader('content-type', 'application/json'); res.end(body) })
+  await new Promise<void>((ok) => noop.listen(0, '127.0.0.1', () => ok()))
+  const noopUrl = `http://127.0.0.1:${(noop.address() as { port: number }).port}/`
+  const floorMs = await timed(async () => JSON.parse(await (await fetch(noopUrl)).text()))
+  await new Promise<void>((ok) => noop.close(() => ok()))
+  await queue.stop({ graceMs: 0 })
+  await srv.close()
+  return { cases, floorMs }
+}
+
 const fmt = (x: number | undefined, digits = 2) => (x === undefined ? 'n/a' : x.toFixed(digits))
 const mb = (x: number | undefined) => (x === undefined ? 'n/a' : `${(x / 1024 / 1024).toFixed(2)} MB`)
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? 'n/a' : `${(a / b).toFixed(2)}x`)
@@ -156,6 +223,7 @@ const started = performance.now()
 const sync = await linear('sync')
 const asyncMode = await linear('async')
 const long = await longThread()
+const served = await httpHistory()
 rmSync(dir, { recursive: true, force: true })
 
 const k = (m: Map<string, number>) => [m.get('KyselySaver'), m.get('SqliteSaver'), m.get('MemorySaver')] as const
@@ -176,6 +244,13 @@ row(`${STEPS}-step thread, saver.list ms`, L((r) => r.listMs), (x) => fmt(x, 1),
 console.log('| metric | KyselySaver | SqliteSaver | MemorySaver | Kysely / Sqlite | target |')
 console.log('|---|---:|---:|---:|---:|---|')
 for (const r of rows) console.log(`| ${r.join(' | ')} |`)
+console.log(`\n| ${STEPS}-step thread served (startServer) | getStateHistory ms (same process) | POST /threads/{id}/history ms | HTTP / in-process | response | target |`)
+console.log('|---|---:|---:|---:|---:|---|')
+for (const c of served.cases) {
+  const target = c.name.startsWith('all checkpoints, full') ? '' : '≤ 1.3x'
+  console.log(`| ${c.name} | ${fmt(c.inProcessMs, 1)} | ${fmt(c.httpMs, 1)} | ${ratio(c.httpMs, c.inProcessMs)} | ${mb(c.bytes)} | ${target} |`)
+}
+console.log(`| no-op server sending the full-state bytes (transfer + JSON.parse floor) | – | ${fmt(served.floorMs, 1)} | – | | |`)
 const load = `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`
 const total = `${((performance.now() - started) / 1000).toFixed(1)} s`
 console.log(`\nnode ${process.version}, ${RUNS} runs × ${NODES} nodes, ${load}; total ${total}`)
