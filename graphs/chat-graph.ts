@@ -30,8 +30,8 @@ export function buildChatGraph(d: { model: BaseChatModel; docs: DocSearch; check
   const model = d.model.bindTools(tools)
   return new StateGraph(MessagesAnnotation)
     .addNode('agent', traceNode('agent', async (s: typeof MessagesAnnotation.State, config: LangGraphRunnableConfig) =>
-      ({ messages: [await model.invoke([new SystemMessage(SYSTEM), ...s.messages], config)] }), { agent: true }))
-    .addNode('tools', new ToolNode(tools))
+      ({ messages: [await model.invoke([new SystemMessage(SYSTEM), ...s.messages], config)] }), { agent: true }), { metadata: { kind: 'agent' } })
+    .addNode('tools', new ToolNode(tools), { metadata: { kind: 'tool' } })
     .addEdge(START, 'agent')
     .addConditionalEdges('agent', toolsCondition, ['tools', END])
     .addEdge('tools', 'agent')

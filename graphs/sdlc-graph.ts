@@ -96,8 +96,8 @@ export function buildSdlcGraph(deps: SdlcDeps) {
   // The builder's node-name type grows with each addNode; a loop over phases needs the wide type.
   let g = new StateGraph(SdlcState) as unknown as StateGraph<typeof SdlcState.spec, SdlcStateT, Partial<SdlcStateT>, string>
   for (const p of SDLC_PHASES) {
-    g = g.addNode(p, traceNode(p, phaseNode(p, deps), { agent: true }), { retryPolicy: retry })
-      .addNode(gateName(p), traceNode(gateName(p), gateNode(p)))
+    g = g.addNode(p, traceNode(p, phaseNode(p, deps), { agent: true }), { retryPolicy: retry, metadata: { kind: 'agent' } })
+      .addNode(gateName(p), traceNode(gateName(p), gateNode(p)), { metadata: { kind: 'human' } })
   }
   g = g.addEdge(START, 'analyst')
   for (const p of SDLC_PHASES) {

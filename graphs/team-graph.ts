@@ -94,10 +94,10 @@ export function buildTeamGraph(deps: TeamDeps) {
   }
 
   return new StateGraph(TeamState)
-    .addNode('driver', traceNode('driver', driver, { agent: true }), { retryPolicy: retry })
-    .addNode('researcher', traceNode('researcher', researcher, { agent: true }), { retryPolicy: retry })
-    .addNode('generator', traceNode('generator', generator, { agent: true }), { retryPolicy: retry })
-    .addNode('report', traceNode('report', report))
+    .addNode('driver', traceNode('driver', driver, { agent: true }), { retryPolicy: retry, metadata: { kind: 'agent' } })
+    .addNode('researcher', traceNode('researcher', researcher, { agent: true }), { retryPolicy: retry, metadata: { kind: 'agent' } })
+    .addNode('generator', traceNode('generator', generator, { agent: true }), { retryPolicy: retry, metadata: { kind: 'agent' } })
+    .addNode('report', traceNode('report', report), { metadata: { kind: 'step' } })
     .addEdge(START, 'driver')
     .addConditionalEdges('driver', (s: TeamStateT) => s.next ?? 'report', ['researcher', 'generator', 'report'])
     .addEdge('researcher', 'driver')

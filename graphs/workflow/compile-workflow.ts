@@ -81,6 +81,9 @@ function kindOf(step: StepSpec, i: number, o: CompileOptions, workspace: string)
   return workflowKind(step, { spec, graph, file })
 }
 
+const nodeMetadata = (step: StepSpec) =>
+  ({ kind: step.type === 'agent' || step.type === 'human' ? step.type : 'step', step_type: step.type })
+
 /**
  * Compiles a workflow spec into a LangGraph graph over {@link WorkflowState}, one node per step
  * (named by its id) plus `__outputs__`. Needs become edges (several needs: a join,
@@ -101,8 +104,9 @@ export function compileWorkflow(spec: WorkflowSpec, o: CompileOptions): AnyGraph
   const env: NodeEnv = { spec, plan, now: o.now ?? Date.now, ...(o.mocks ? { mocks: o.mocks } : {}), ...(o.db ? { cache: createStepCacheRepo(o.db) } : {}) }
   // the builder's node-name type grows with each addNode; steps come from data, so use the wide type
   let g = new StateGraph(WorkflowState) as unknown as StateGraph<typeof WorkflowState.spec, WorkflowStateT, Partial<WorkflowStateT>, string>
-  spec.steps.forEach((step, i) => { g = g.addNode(step.id, traceStepNode(step, stepNode(step, kindOf(step, i, o, workspace), env))) })
-  g = g.addNode(OUTPUTS_NODE, outputsNode(spec, plan))
+  // the drawing's node kinds (GET /assistants/{id}/graph): agent and human steps by name, the rest by step type
+  spec.steps.forEach((step, i) => { g = g.addNode(step.id, traceStepNode(step, stepNode(step, kindOf(step, i, o, workspace), env)), { metadata: nodeMetadata(step) }) })
+  g = g.addNode(OUTPUTS_NODE, outputsNode(spec, plan), { metadata: { kind: 'outputs' } })
   for (const id of plan.starts) g = g.addEdge(START, id)
   for (const [id, needs] of plan.needs) {
     if (needs.length === 1) g = g.addEdge(needs[0] as string, id)

@@ -6,6 +6,7 @@ import { createAssistantRepo } from '../../store/assistant-repo.js'
 import { createThreadRepo } from '../../store/thread-repo.js'
 import type { AppDeps } from '../app-deps.js'
 import { getAssistant, resolveAssistantId } from '../../runtime/graph-assistants.js'
+import { drawGraph } from '../graph-drawing.js'
 import { graphSchemas, subgraphSchemas } from '../../runtime/graph-schemas.js'
 import { invalidInput } from '../http-errors.js'
 import { selectFields } from '../http-json.js'
@@ -58,8 +59,7 @@ export function assistantsRoutes({ rt }: AppDeps) {
     })
     .get('/assistants/:id/graph', zValidator('query', XrayQuery, invalidInput), async (c) => {
       const a = await getAssistant(rt, c.req.param('id'))
-      const drawable = await rt.graph(a.graph_id).getGraphAsync({ xray: c.req.valid('query').xray })
-      return c.json(drawable.toJSON())
+      return c.json(await drawGraph(rt.graph(a.graph_id), c.req.valid('query').xray))
     })
     .get('/assistants/:id/schemas', async (c) => c.json(graphSchemas(rt, (await getAssistant(rt, c.req.param('id'))).graph_id)))
     .get('/assistants/:id/subgraphs/:namespace?', zValidator('query', SubgraphsQuery, invalidInput), async (c) => {

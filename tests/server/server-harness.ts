@@ -11,8 +11,8 @@ export interface TestServer { srv: RunningServer; rt: Runtime; client: Client; u
 /** A real server on 127.0.0.1:0 over a temp SQLite file, and the official SDK client pointed at it. */
 export async function startTestServer(opts: Omit<ServeOptions, 'rt' | 'port' | 'host' | 'env'> & { env?: Record<string, string> } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sy-server-'))
-  const { env, ...serveOpts } = opts
-  const rt = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline', ...env } })
+  const { env, registry, ...serveOpts } = opts
+  const rt = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline', ...env }, registry })
   const srv = await startServer({ ...serveOpts, rt, port: 0 })
   // no retries: a test that provokes an error wants the first answer
   const client = new Client({ apiUrl: srv.url, apiKey: null, callerOptions: { maxRetries: 0 } })
