@@ -9,7 +9,13 @@ export default defineConfig({
   base: '/ui/',
   // JSX through Vite's built-in transform (automatic runtime); no plugin needed
   oxc: { jsx: { runtime: 'automatic' } },
-  build: { outDir: 'dist', emptyOutDir: true, assetsDir: 'assets', chunkSizeWarningLimit: 2000 },
+  build: {
+    outDir: 'dist', emptyOutDir: true, assetsDir: 'assets', chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      // libraries' "use client" directives mean nothing in a client-only bundle
+      onwarn(w, warn) { if (w.code !== 'MODULE_LEVEL_DIRECTIVE') warn(w) },
+    },
+  },
   worker: { format: 'es' },
   server: {
     // `npm run dev:web`: the page on Vite's dev server, the API on a `switchyard serve` at 8123

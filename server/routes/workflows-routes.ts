@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { relative } from 'node:path'
 import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
+import type { WorkflowDefinition } from '../../graphs/workflow/workflow-registry.js'
+import { validateWorkflowText } from '../../graphs/workflow/validate.js'
 import { AppError } from '../../store/app-error.js'
 import { createThreadRepo } from '../../store/thread-repo.js'
 import type { AppDeps } from '../app-deps.js'
@@ -43,6 +47,15 @@ export function workflowsRoutes(deps: AppDeps): Hono {
     .get('/api/workflows', async (c) => {
       const rows = (await threads.search({}, { limit: 100 })).filter((t) => t.metadata.includes('"workflow"'))
       return sendJson(c, await Promise.all(rows.map((t) => workflowView(rt, t, false))))
+    })
+    // read-only, for the web debugger: a YAML workflow's source beside its graph, with the validator's findings
+    .get('/api/workflow-definitions/:graph_id', async (c) => {
+      const name = c.req.param('graph_id')
+      const def = rt.registry.get(name) as Partial<WorkflowDefinition>
+      if (typeof def.file !== 'string') throw new AppError('NOT_FOUND', `graph ${name} is not a YAML workflow`)
+      const file = relative(process.cwd(), def.file) || def.file
+      const source = await readFile(def.file, 'utf8')
+      return sendJson(c, { graph_id: name, file, source, findings: validateWorkflowText(source, file) })
     })
     .get('/api/workflows/:id', async (c) => sendJson(c, await view(c.req.param('id'))))
     .get('/api/workflows/:id/status', async (c) => sendJson(c, await view(c.req.param('id'))))

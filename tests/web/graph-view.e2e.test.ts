@@ -18,7 +18,7 @@ describe.skipIf(!browserRunnable)('the graph view in Chromium', () => {
   let srv: WebServer
   let browser: Browser
   beforeAll(async () => {
-    srv = await startWebServer({ serveArgs: ['--config', CONFIG] })
+    srv = await startWebServer({ serveArgs: ['--config', CONFIG, '--builtins'] })
     browser = await launchBrowser()
   })
   afterAll(async () => {
