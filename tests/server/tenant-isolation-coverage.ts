@@ -109,6 +109,8 @@ export const ROUTE_ATTACKS: Record<string, Attack[]> = {
   'POST /api/workflows/execute': [{ body: () => ({ task: 'b' }), expect: 'as-unknown' }],
   'POST /api/workflows': [{ body: () => ({ task: 'b', graph: 'sdlc' }), expect: 'as-unknown' }],
   'GET /api/workflows': [{ expect: 'as-unknown' }],
+  // graph definitions are the server's, shared by every tenant; naming A's assistant finds nothing
+  'GET /api/workflow-definitions/{graph_id}': [{ path: (i) => ({ graph_id: i.assistant }), expect: NF }],
   'GET /api/workflows/{id}': [{ path: (i) => ({ id: i.thread }), expect: NF }],
   'GET /api/workflows/{id}/status': [{ path: (i) => ({ id: i.thread }), expect: NF }],
   'POST /api/workflows/{id}/start': [{ path: (i) => ({ id: i.thread2 }), expect: NF }],
