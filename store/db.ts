@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { Kysely } from 'kysely'
@@ -7,6 +6,7 @@ import { MIGRATIONS, migrateToLatest } from './migrate.js'
 import { pendingMigrations, withMigrationLock } from './migration-lock.js'
 import { GatedSqliteDialect } from './sqlite-dialect.js'
 import { trySqliteVec } from './sqlite-vec.js'
+import { ensureDir } from './ensure-dir.js'
 
 export { DEFAULT_DB_PATH } from './db-path.js'
 
@@ -28,7 +28,7 @@ export interface OpenedDb {
  * `:memory:` works for unit tests.
  */
 export async function openDb(path: string, opts: OpenDbOptions = {}): Promise<OpenedDb> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:') ensureDir(dirname(path))
   const sqlite = new Database(path)
   sqlite.pragma('journal_mode = WAL')
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).

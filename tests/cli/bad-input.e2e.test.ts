@@ -58,4 +58,19 @@ describe('bad flags, graphs, threads and checkpoints: one line on stderr, exit 2
     expect(g.code).toBe(2)
     expect(existsSync(other)).toBe(false)
   })
+
+  it('a --db whose folder cannot be created ends with one line and exit 2, not a hang', async () => {
+    // Node's recursive mkdirSync loops for ever under /proc (every mkdir there answers ENOENT)
+    for (const args of [['run', 'team', '--input', 'x'], ['threads']]) {
+      const r = await runCli([...args, '--db', '/proc/switchyard-nope/x.db'])
+      expect(r.code, r.stdout + r.stderr).toBe(2)
+      expect(r.stderr).toMatch(/^switchyard: cannot create the directory \/proc\/switchyard-nope: /)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    }
+    const file = `${t.dir}/a-file`
+    await import('node:fs').then((fs) => fs.writeFileSync(file, 'x'))
+    const r = await runCli(['threads', '--db', `${file}/x.db`])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/a-file is not a directory/)
+  })
 })
