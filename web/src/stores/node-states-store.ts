@@ -9,6 +9,8 @@ export interface NodeState {
   ms?: number
   /** The error's message, when it failed. */
   error?: string
+  /** The error's stack, when the event carried one. */
+  stack?: string
   /** How many times it ran (loops): drawn as `review (3)`. */
   count?: number
 }

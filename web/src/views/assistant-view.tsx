@@ -1,8 +1,10 @@
 import { useEffect } from 'react'
-import { useParams, useSearchParams } from 'wouter'
+import { useLocation, useParams, useSearchParams } from 'wouter'
 import { call } from '../api/api-client.js'
 import { useResource } from '../api/use-resource.js'
 import { ErrorPanel, Loading } from '../components/error-panel.js'
+import { paths } from '../app/paths.js'
+import { StartRun } from '../live/start-run.js'
 import type { GraphJson } from '../graph/graph-model.js'
 import { warmLayout } from '../graph/layout-engine.js'
 import { ThreadGraph } from './thread-graph.js'
@@ -13,6 +15,7 @@ export function AssistantView() {
   const { assistantId = '' } = useParams<{ assistantId: string }>()
   const [search] = useSearchParams()
   const threadId = search.get('thread') ?? undefined
+  const [, navigate] = useLocation()
   useEffect(warmLayout, [])
   const assistant = useResource(`assistant:${assistantId}`, () => call((c) => c.assistants.get(assistantId)))
   const graph = useResource(`graph:${assistantId}`, () => call((c) => c.assistants.getGraph(assistantId, { xray: true })) as Promise<unknown> as Promise<GraphJson>)
@@ -32,6 +35,7 @@ export function AssistantView() {
         </section>
         <WorkflowSource graphId={a.graph_id} />
       </div>
+      <StartRun assistantId={a.assistant_id} onStarted={(tid) => navigate(paths.thread(tid))} />
       <section className="panel" aria-labelledby="config-title">
         <h2 id="config-title">Configuration</h2>
         <dl className="facts">

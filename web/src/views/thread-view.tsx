@@ -3,6 +3,7 @@ import { call } from '../api/api-client.js'
 import { useResource } from '../api/use-resource.js'
 import { paths } from '../app/paths.js'
 import { ErrorPanel, Loading } from '../components/error-panel.js'
+import { ThreadLive } from '../live/thread-live.js'
 
 /** One thread: status, current state and its checkpoints (each its own URL). */
 export function ThreadView() {
@@ -12,7 +13,10 @@ export function ThreadView() {
   if (thread.error) return <ErrorPanel error={thread.error} what={`thread ${threadId}`} onRetry={thread.reload} />
   if (!thread.data) return <Loading what={`thread ${threadId}`} />
   const t = thread.data
+  const graphId = typeof t.metadata?.graph_id === 'string' ? t.metadata.graph_id : undefined
   return (
+    <>
+    <ThreadLive threadId={threadId} graphId={graphId} />
     <section className="panel" aria-labelledby="thread-title">
       <h1 id="thread-title">Thread <code>{t.thread_id}</code> <span className={`status status-${t.status}`}>{t.status}</span></h1>
       <dl className="facts">
@@ -34,5 +38,6 @@ export function ThreadView() {
       <h2>State</h2>
       <pre data-testid="thread-values">{JSON.stringify(t.values, null, 2)}</pre>
     </section>
+    </>
   )
 }

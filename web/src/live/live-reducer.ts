@@ -1,0 +1,248 @@
+import type { NodeState, NodeStates } from '../stores/node-states-store.js'
+import { isDict, splitEventId, type LiveEvent } from './live-events.js'
+
+/** One execution of a node (a task): when it started and ended (event timestamps, ms epoch). */
+export interface NodeRunSpan { taskId: string; runId: string; start: number; end?: number; status: NodeState['status'] }
+
+/** What the page knows of one graph node from the thread's events. */
+export interface NodeLive {
+  status: NodeState['status']
+  /** Time of the last execution, when it ended. */
+  ms?: number
+  /** Executions (a resumed task is the same execution). */
+  count: number
+  error?: string
+  stack?: string
+  /** The streamed text (and tool-call arguments) of its last message, tail-capped. */
+  tokens: string
+  /** Streamed deltas received. */
+  chunks: number
+  /** Token usage its model calls reported (message-finish). */
+  usage: { input: number; output: number; total: number }
+  spans: NodeRunSpan[]
+}
+
+/** A pending (or answered) `interrupt()`: where it stopped and what it asks. */
+export interface LiveInterrupt { id: string; runId: string; node?: string; namespace: string[]; payload: unknown; seq: number; answered: boolean }
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted'
+export interface LiveRun { runId: string; status: RunStatus; start: number; end?: number; error?: string }
+
+export interface LiveState {
+  /** The last seq applied: the `since` of a resume. */
+  lastSeq: number
+  /** Every event applied, in seq order (the event log). */
+  log: readonly LiveEvent[]
+  /** Events dropped because their seq was already applied (a replay overlapping what we had). */
+  duplicates: number
+  /** Holes seen in a run's event numbering (must stay 0: a resume replays exactly what was missed). */
+  gaps: number
+  nodes: Readonly<Record<string, NodeLive>>
+  runs: Readonly<Record<string, LiveRun>>
+  /** Runs in the order they started. */
+  runOrder: readonly string[]
+  interrupts: Readonly<Record<string, LiveInterrupt>>
+  /** The latest root `values`. */
+  values?: unknown
+}
+
+export const initialLive = (): LiveState => ({ lastSeq: -1, log: [], duplicates: 0, gaps: 0, nodes: {}, runs: {}, runOrder: [], interrupts: {} })
+
+const TOKENS_CAP = 4_000
+const blankNode = (): NodeLive => ({ status: 'pending', count: 0, tokens: '', chunks: 0, usage: { input: 0, output: 0, total: 0 }, spans: [] })
+
+/** The graph node id of `node` in `namespace` (subgraph nodes are `parent:child`, as the xray drawing names them). */
+export const nodeKey = (namespace: string[], node: string): string =>
+  [...namespace.map((s) => s.split(':')[0] ?? s), node].join(':')
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+
+function errorOf(v: unknown): { message: string; stack?: string } | undefined {
+  if (v == null) return undefined
+  if (typeof v === 'string') return { message: v }
+  if (isDict(v)) {
+    const message = str(v.message) ?? str(v.error) ?? JSON.stringify(v)
+    return { message: str(v.name) && str(v.name) !== 'Error' ? `${v.name as string}: ${message}` : message, ...(str(v.stack) ? { stack: v.stack as string } : {}) }
+  }
+  return { message: String(v) }
+}
+
+/**
+ * Applies events to the live state: a pure function (same events → same state), seq-ordered, idempotent on
+ * replay (an event at or below `lastSeq` is counted as a duplicate and ignored). Feed it the events of a
+ * subscription from `since` and, after a reconnect, the replay from the last seq: the state is the same as
+ * if the connection had never dropped.
+ */
+export function reduceLive(state: LiveState, events: readonly LiveEvent[]): LiveState {
+  if (events.length === 0) return state
+  let { lastSeq, duplicates, gaps, values } = state
+  const nodes: Record<string, NodeLive> = { ...state.nodes }
+  const runs: Record<string, LiveRun> = { ...state.runs }
+  const runOrder = [...state.runOrder]
+  const interrupts: Record<string, LiveInterrupt> = { ...state.interrupts }
+  const fresh: LiveEvent[] = []
+  // copy-on-write per node: a node touched several times in a batch is copied once
+  const touched = new Set<string>()
+  const node = (key: string): NodeLive => {
+    if (!touched.has(key)) {
+      const was = nodes[key] ?? blankNode()
+      nodes[key] = { ...was, usage: { ...was.usage }, spans: [...was.spans] }
+      touched.add(key)
+    }
+    return nodes[key]!
+  }
+  let prev = state.log.at(-1)
+  for (const ev of events) {
+    if (ev.seq <= lastSeq) { duplicates++; continue }
+    const { runId, local } = splitEventId(ev.event_id)
+    if (prev) {
+      const p = splitEventId(prev.event_id)
+      const expected = p.runId === runId ? p.local + 1 : 0
+      if (local !== expected) gaps++
+    } else if (local !== 0) gaps++
+    prev = ev
+    lastSeq = ev.seq
+    fresh.push(ev)
+    const { namespace, timestamp: ts, data } = ev.params
+    const d = isDict(data) ? data : {}
+    const root = namespace.length === 0
+    switch (ev.method) {
+      case 'lifecycle': {
+        if (!root) break
+        const event = str(d.event)
+        if (event === 'running' || event === 'started') {
+          if (!runs[runId]) runOrder.push(runId)
+          runs[runId] = { runId, status: 'running', start: ts }
+        } else if (event === 'completed' || event === 'failed' || event === 'interrupted') {
+          const err = event === 'failed' ? errorOf(d.error ?? 'the run failed') : undefined
+          runs[runId] = { ...(runs[runId] ?? { runId, start: ts }), status: event, end: ts, ...(err ? { error: err.message } : {}) }
+          if (!runOrder.includes(runId)) runOrder.push(runId)
+          // a node still running when its run ended: it failed there (or, with the run interrupted, waits)
+          for (const [key, n] of Object.entries(nodes)) {
+            const open = n.spans.at(-1)
+            if (n.status !== 'running' || open?.runId !== runId || open.end !== undefined) continue
+            const m = node(key)
+            const span = m.spans.at(-1)!
+            m.spans[m.spans.length - 1] = { ...span, end: ts, status: event === 'failed' ? 'error' : event === 'interrupted' ? 'interrupted' : 'done' }
+            m.ms = ts - span.start
+            if (event === 'failed') { m.status = 'error'; m.error = err?.message; if (err?.stack) m.stack = err.stack }
+            else m.status = event === 'interrupted' ? 'interrupted' : 'done'
+          }
+        }
+        break
+      }
+      case 'tasks': {
+        const name = str(d.name)
+        const taskId = str(d.id)
+        if (!name || !taskId) break
+        const key = nodeKey(namespace, name)
+        const n = node(key)
+        // a start carries `input`/`triggers` (and an empty `interrupts`); a result carries `result`/`error`
+        if ('input' in d || 'triggers' in d || !('result' in d || 'error' in d)) {
+          // a task starts; the resume of an interrupted task is the same execution again
+          const resumed = n.spans.some((s) => s.taskId === taskId)
+          if (!resumed) n.count++
+          n.spans.push({ taskId, runId, start: ts, status: 'running' })
+          n.status = 'running'
+          n.error = undefined
+          n.stack = undefined
+          n.tokens = ''
+          break
+        }
+        const at = n.spans.findLastIndex((s) => s.taskId === taskId && s.end === undefined)
+        const span = at >= 0 ? n.spans[at]! : { taskId, runId, start: ts, status: 'running' as const }
+        const err = errorOf(d.error)
+        const waits = Array.isArray(d.interrupts) && d.interrupts.length > 0
+        const status: NodeState['status'] = err ? 'error' : waits ? 'interrupted' : 'done'
+        const ended = { ...span, end: ts, status }
+        if (at >= 0) n.spans[at] = ended
+        else n.spans.push(ended)
+        n.status = status
+        n.ms = ts - span.start
+        if (err) { n.error = err.message; n.stack = err.stack }
+        if (waits) {
+          for (const i of d.interrupts as unknown[]) {
+            const id = isDict(i) ? str(i.id) : undefined
+            if (id && interrupts[id]) interrupts[id] = { ...interrupts[id], node: key }
+          }
+        }
+        break
+      }
+      case 'input.requested': {
+        const id = str(d.interrupt_id)
+        if (!id) break
+        // the node that asked: the task of this namespace still running
+        const asking = Object.entries(nodes).find(([k, n]) => n.status === 'running' && n.spans.at(-1)?.runId === runId && k.split(':').length === namespace.length + 1)?.[0]
+        interrupts[id] = { id, runId, namespace, payload: d.payload, seq: ev.seq, answered: false, ...(asking ? { node: asking } : {}) }
+        break
+      }
+      case 'input.answered': {
+        for (const id of Array.isArray(d.interrupt_ids) ? d.interrupt_ids : []) {
+          if (typeof id === 'string' && interrupts[id]) interrupts[id] = { ...interrupts[id], answered: true }
+        }
+        break
+      }
+      case 'messages': {
+        const name = ev.params.node
+        if (!name) break
+        const n = node(nodeKey(namespace, name))
+        if (d.event === 'content-block-delta' && isDict(d.delta)) {
+          const piece = str(d.delta.text) ?? str(d.delta.args) ?? str(d.delta.reasoning) ?? ''
+          n.chunks++
+          n.tokens = (n.tokens + piece).slice(-TOKENS_CAP)
+        } else if (d.event === 'message-start') {
+          if (n.tokens) n.tokens = `${n.tokens}\n`.slice(-TOKENS_CAP)
+        } else if (d.event === 'message-finish' && isDict(d.usage)) {
+          const u = d.usage
+          const input = num(u.input_tokens)
+          const output = num(u.output_tokens)
+          n.usage.input += input
+          n.usage.output += output
+          n.usage.total += num(u.total_tokens) || input + output
+        } else if (d.event === 'error') {
+          const err = errorOf(d.message ?? d.error)
+          if (err) { n.error = err.message; if (err.stack) n.stack = err.stack }
+        }
+        break
+      }
+      case 'values':
+        if (root) values = data
+        break
+      default:
+        break
+    }
+  }
+  if (fresh.length === 0) return { ...state, duplicates }
+  return { lastSeq, log: [...state.log, ...fresh], duplicates, gaps, nodes, runs, runOrder, interrupts, values }
+}
+
+/** The run shown as "the" run: the latest. */
+export const currentRun = (s: LiveState): LiveRun | undefined => {
+  const id = s.runOrder.at(-1)
+  return id ? s.runs[id] : undefined
+}
+
+/** Interrupts still waiting for an answer (those of the thread's latest interrupted run). */
+export function pendingInterrupts(s: LiveState): LiveInterrupt[] {
+  const run = currentRun(s)
+  if (!run || run.status !== 'interrupted') return []
+  return Object.values(s.interrupts).filter((i) => !i.answered && i.runId === run.runId)
+}
+
+/**
+ * The graph overlay (node-states-store) from the live state: each node's status, time, error and count;
+ * while a run is in flight, the graph's nodes that have not run yet are `pending`.
+ */
+export function toNodeStates(s: LiveState, graphNodes: readonly string[] = []): NodeStates {
+  const out: NodeStates = {}
+  const run = currentRun(s)
+  if (run?.status === 'running') {
+    for (const id of graphNodes) if (!id.startsWith('__')) out[id] = { status: 'pending' }
+  }
+  for (const [id, n] of Object.entries(s.nodes)) {
+    if (n.count === 0 && n.status === 'pending') continue
+    out[id] = { status: n.status, count: n.count, ...(n.ms !== undefined ? { ms: n.ms } : {}), ...(n.error ? { error: n.error } : {}), ...(n.stack ? { stack: n.stack } : {}) }
+  }
+  return out
+}

@@ -1,0 +1,36 @@
+import { useEffect, useMemo } from 'react'
+import './live.css'
+import { call } from '../api/api-client.js'
+import { useResource } from '../api/use-resource.js'
+import { ErrorPanel, Loading } from '../components/error-panel.js'
+import type { GraphJson } from '../graph/graph-model.js'
+import { ThreadGraph } from '../views/thread-graph.js'
+import { useLive, useLiveThread } from './live-store.js'
+import { RunPanel } from './run-panel.js'
+import { StartRun } from './start-run.js'
+
+/**
+ * A thread followed live: its graph with the nodes lit by the run's events, a new run, the run panel
+ * (interrupts, node details, event log). Mounted on the thread page.
+ */
+export function ThreadLive({ threadId, graphId }: { threadId: string; graphId?: string }) {
+  useLiveThread(threadId)
+  const assistants = useResource(`assistants-of:${graphId ?? ''}`, async () => (graphId ? call((c) => c.assistants.search({ graphId, limit: 1 })) : []))
+  const assistant = assistants.data?.[0]
+  const graph = useResource(`graph:${assistant?.assistant_id ?? ''}`, async () => (assistant ? (await call((c) => c.assistants.getGraph(assistant.assistant_id, { xray: true }))) as unknown as GraphJson : undefined))
+  const ids = useMemo(() => (graph.data?.nodes ?? []).map((n) => String(n.id)), [graph.data])
+  useEffect(() => { useLive.getState().setGraphNodes(threadId, ids) }, [threadId, ids])
+  return (
+    <>
+      <div className="live-layout">
+        <section className="panel graph-panel" aria-label="Graph">
+          {assistants.error ? <ErrorPanel error={assistants.error} what={`the assistant of graph ${graphId ?? ''}`} onRetry={assistants.reload} /> : null}
+          {graph.error ? <ErrorPanel error={graph.error} what="the graph" onRetry={graph.reload} /> : null}
+          {graph.data ? <ThreadGraph graph={graph.data} threadId={threadId} label={`graph ${graphId ?? ''}`} /> : graphId ? <Loading what="the graph" /> : <p className="hint">This thread has no graph yet.</p>}
+        </section>
+        <RunPanel threadId={threadId} />
+      </div>
+      {assistant ? <StartRun assistantId={assistant.assistant_id} threadId={threadId} compact /> : null}
+    </>
+  )
+}
