@@ -11,6 +11,7 @@ export interface JsonSchema {
   title?: string
   default?: unknown
   minLength?: number
+  maxLength?: number
   anyOf?: JsonSchema[]
 }
 
