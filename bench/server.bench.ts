@@ -9,13 +9,20 @@
  * on any failure). The official server is installed once in bench/peer (its own package.json, never
  * the project's lockfile). It answers a run in about half a second, so its samples are smaller.
  * Knobs: BENCH_SEQ (200), BENCH_SECONDS (5), BENCH_OFFICIAL_SEQ (20), BENCH_OFFICIAL_SECONDS (10),
- * BENCH_INPROC_RUNS (1000), BENCH_SKIP_OFFICIAL=1.
+ * BENCH_INPROC_RUNS (1000), BENCH_SKIP_OFFICIAL=1, BENCH_SUBJECTS (comma-separated, default all:
+ * switchyard,cli,official,noop,inprocess — fewer subjects keep a run short on a shared machine).
+ *
+ * Two Switchyard subjects: the bench's own serve script (bench/server/switchyard-serve.ts: the runtime and
+ * the runs routes, no log), and the path users take — `switchyard serve --config langgraph.json` through
+ * the package bin (compiled dist/, every route, the access log at info), the config and its graphs copied
+ * into a project folder with its own node_modules (the peer's: its own @langchain/langgraph copy), as an
+ * `npm create langgraph` project is laid out.
  *
  * A third server, one that does no work at all (bench/server/noop-serve.ts), shows what the client and
  * loopback HTTP cost by themselves; during each concurrent level the CPU time of the server's process
  * tree and of this process (the client) is read, so the report can say where a machine's cores go.
  */
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { inProcessCeiling } from './server/in-process.js'
 import { concurrent, sdkClient, sequential, type RunCase } from './server/load.js'
@@ -23,7 +30,8 @@ import { startNoopServer } from './server/noop-server.js'
 import { startOfficialServer } from './server/official-server.js'
 import type { ServerProcess } from './server/processes.js'
 import { renderReport, type GraphResult, type ServerResult } from './server/report.js'
-import { startSwitchyardServer } from './server/switchyard-server.js'
+import { startSwitchyardCli, startSwitchyardServer } from './server/switchyard-server.js'
+import { ensurePeerInstalled } from './server/official-server.js'
 
 const CONFIG = fileURLToPath(new URL('./langgraph.json', import.meta.url))
 const PEER = fileURLToPath(new URL('./peer', import.meta.url))
@@ -75,23 +83,41 @@ async function measure(start: () => Promise<ServerProcess>, plan: { runs: number
   }
 }
 
+const SUBJECTS = new Set((process.env.BENCH_SUBJECTS ?? 'switchyard,cli,official,noop,inprocess').split(',').map((s) => s.trim()))
+if (process.env.BENCH_SKIP_OFFICIAL === '1') SUBJECTS.delete('official')
+const skipped = (name: string) => CASES.map((): ServerResult => ({ error: `skipped (${name} not in BENCH_SUBJECTS)` }))
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ')
+const loads: string[] = [`start ${load()}`]
+const measured = async (name: string, start: () => Promise<ServerProcess>, plan: typeof OURS) => {
+  if (!SUBJECTS.has(name)) return skipped(name)
+  const r = await measure(start, plan)
+  loads.push(`after ${name} ${load()}`)
+  return r
+}
+
 const t0 = Date.now()
-const ours = await measure(() => startSwitchyardServer({ configPath: CONFIG, concurrency: 50 }), OURS)
-const official = process.env.BENCH_SKIP_OFFICIAL === '1'
-  ? CASES.map((): ServerResult => ({ error: 'skipped (BENCH_SKIP_OFFICIAL=1)' }))
-  : await measure(() => startOfficialServer({ configPath: CONFIG, peerDir: PEER }), OFFICIAL)
-const noop = await measure(startNoopServer, OURS)
+const ours = await measured('switchyard', () => startSwitchyardServer({ configPath: CONFIG, concurrency: 50 }), OURS)
+const cli = await measured('cli', () => {
+  ensurePeerInstalled(PEER)
+  return startSwitchyardCli({ configPath: CONFIG, project: PEER, args: ['--concurrency', '50'] })
+}, OURS)
+const official = await measured('official', () => startOfficialServer({ configPath: CONFIG, peerDir: PEER }), OFFICIAL)
+const noop = await measured('noop', startNoopServer, OURS)
 const results: GraphResult[] = []
 for (const [i, c] of CASES.entries()) {
-  const ceiling = await inProcessCeiling(CONFIG, c, INPROC).catch((e: unknown) => ({ error: message(e) }))
-  results.push({ graph: c.graph, switchyard: ours[i]!, official: official[i]!, noop: noop[i]!, ceiling })
+  const ceiling = SUBJECTS.has('inprocess')
+    ? await inProcessCeiling(CONFIG, c, INPROC).catch((e: unknown) => ({ error: message(e) }))
+    : { error: 'skipped (inprocess not in BENCH_SUBJECTS)' }
+  results.push({ graph: c.graph, switchyard: ours[i]!, cli: cli[i]!, official: official[i]!, noop: noop[i]!, ceiling })
 }
+loads.push(`end ${load()}`)
 
 console.log(renderReport(results, [
   `Each run: \`threads.create\` + \`runs.wait\` with the SDK client (@langchain/langgraph-sdk 1.15.0) in this process, a new thread per run; latency is the \`runs.wait\` call (p50/p99) and both calls together (p50); throughput counts whole runs (both calls); the server runs alone while measured.`,
+  `\`switchyard serve --config\` (user project): the package bin (dist/), \`--concurrency 50\`, logs at info to a discarded stderr, the config's graphs copied into a temp project whose node_modules is bench/peer's (their own @langchain/langgraph), as users lay a project out.`,
   `Switchyard: child process, SQLite file (WAL), 50 run workers; ${OURS.runs} sequential runs after ${OURS.warmup} warm-up, then ${OURS.seconds} s per concurrency level, then the ${OURS.runs} sequential runs again ("warm": after the thousands of runs of the concurrent levels; every server gets the same second pass).`,
   `Official \`langgraphjs dev\` (@langchain/langgraph-api 2.0.0, in-memory, 10 workers): runs.wait takes ~0.5 s there, so only ${OFFICIAL.runs} sequential runs after ${OFFICIAL.warmup} warm-up (its p99 is close to the max), then ${OFFICIAL.seconds} s per concurrency level.`,
   `No-op server: a plain node:http server answering both calls at once with canned JSON (no graph, no store): what the client and loopback HTTP cost by themselves, the floor of any server measured this way.`,
   `In-process: \`graph.invoke\` on the runtime's KyselySaver (SQLite file, durability sync), ${INPROC.runs} runs sequential, ${INPROC.runs} runs with ${INPROC.clients} in flight.`,
-  `Machine: ${cpus().length} vCPU, Node ${process.versions.node}; clients and servers share the cores. Whole bench: ${((Date.now() - t0) / 1_000).toFixed(0)} s.`,
+  `Machine: ${cpus().length} vCPU, Node ${process.versions.node}; clients and servers share the cores. Whole bench: ${((Date.now() - t0) / 1_000).toFixed(0)} s. Load average (1, 5, 15 min): ${loads.join('; ')}.`,
 ]))

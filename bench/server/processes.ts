@@ -87,6 +87,23 @@ export function firstJsonLine<T>(child: ChildProcess, timeoutMs: number): Promis
   })
 }
 
+/** Resolves with the match of the first stdout line of a child that matches `re`; rejects if it exits or times out first. */
+export function firstLineMatching(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${timeoutMs} ms`)), timeoutMs)
+    const onExit = (code: number | null) => { clearTimeout(timer); reject(new Error(`exited with ${code} before it was ready`)) }
+    child.once('exit', onExit)
+    if (!child.stdout) return reject(new Error('child has no stdout pipe'))
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = line.match(re)
+      if (!m) return
+      clearTimeout(timer)
+      child.off('exit', onExit)
+      resolve(m)
+    })
+  })
+}
+
 /** Polls `url` until it answers 2xx; rejects when `child` exits first or after `timeoutMs`. */
 export async function waitForOk(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs

@@ -9,6 +9,8 @@ export type ServerResult = { latency: Latency; throughput: Throughput[]; warm?: 
 export interface GraphResult {
   graph: string
   switchyard: ServerResult
+  /** The path users take: `switchyard serve --config` (compiled bin) on a project with its own node_modules. */
+  cli?: ServerResult
   official: ServerResult
   /** A server that does no work: the client's and loopback's own cost. */
   noop: ServerResult
@@ -34,6 +36,8 @@ function ceilingRow(graph: string, c: GraphResult['ceiling']): string {
   return `| ${graph} | in-process invoke (KyselySaver, SQLite file) | ${ms(s.p50)} | – | ${ms(s.p99)} | – | ${rate(s.perSecond)} | – | ${rate(c.concurrent.perSecond)} | ${s.runs} / ${c.concurrent.runs} | 0 |`
 }
 
+const CLI_NAME = 'Switchyard, `switchyard serve --config` (user project)'
+
 const cpuMs = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(2))
 
 /**
@@ -51,6 +55,7 @@ function cpuTable(results: GraphResult[]): string[] {
   }
   for (const r of results) {
     row(r.graph, 'Switchyard', at(r.switchyard, 50))
+    if (r.cli) row(r.graph, CLI_NAME, at(r.cli, 50))
     row(r.graph, 'official dev server', at(r.official, 50))
     row(r.graph, 'no-op server', at(r.noop, 50))
     if (!('error' in r.ceiling)) row(r.graph, 'in-process invoke (no client)', r.ceiling.concurrent)
@@ -79,20 +84,23 @@ export function renderReport(results: GraphResult[], notes: string[]): string {
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|',
   ]
   for (const r of results) {
-    lines.push(serverRow(r.graph, 'Switchyard', r.switchyard), serverRow(r.graph, 'official dev server', r.official), ceilingRow(r.graph, r.ceiling),
+    lines.push(serverRow(r.graph, 'Switchyard', r.switchyard))
+    if (r.cli) lines.push(serverRow(r.graph, CLI_NAME, r.cli))
+    lines.push(serverRow(r.graph, 'official dev server', r.official), ceilingRow(r.graph, r.ceiling),
       serverRow(r.graph, 'no-op server (client + HTTP only)', r.noop))
   }
   lines.push(...cpuTable(results))
   lines.push('', '### Against the targets', '',
-    '| graph | Switchyard runs.wait p50 (≤ 5 ms) | p50 warm (≤ 5 ms) | ×50 runs/s vs official (≥ 6×) | ×50 runs/s vs in-process (≥ 0.5×) |',
-    '|---|---:|---:|---:|---:|')
-  for (const r of results) {
-    const ours = at(r.switchyard, 50)?.perSecond
-    const p50 = 'error' in r.switchyard ? undefined : r.switchyard.latency.p50
-    const warm = 'error' in r.switchyard ? undefined : r.switchyard.warm?.p50
+    '| graph | subject | runs.wait p50 (≤ 5 ms) | p50 warm (≤ 5 ms) | ×50 runs/s vs official (≥ 6×) | ×50 runs/s vs in-process (≥ 0.5×) |',
+    '|---|---|---:|---:|---:|---:|')
+  for (const r of results) for (const [name, sy] of [['Switchyard', r.switchyard], [CLI_NAME, r.cli]] as const) {
+    if (!sy) continue
+    const ours = at(sy, 50)?.perSecond
+    const p50 = 'error' in sy ? undefined : sy.latency.p50
+    const warm = 'error' in sy ? undefined : sy.warm?.p50
     const vsOfficial = ratio(ours, at(r.official, 50)?.perSecond)
     const vsCeiling = ratio(ours, 'error' in r.ceiling ? undefined : r.ceiling.concurrent.perSecond)
-    lines.push(`| ${r.graph} | ${mark(p50, (v) => v <= 5, (v) => `${ms(v)} ms`)} | ${mark(warm, (v) => v <= 5, (v) => `${ms(v)} ms`)} | ${mark(vsOfficial, (v) => v >= 6, (v) => `${v.toFixed(1)}×`)} | ${mark(vsCeiling, (v) => v >= 0.5, (v) => `${v.toFixed(2)}×`)} |`)
+    lines.push(`| ${r.graph} | ${name} | ${mark(p50, (v) => v <= 5, (v) => `${ms(v)} ms`)} | ${mark(warm, (v) => v <= 5, (v) => `${ms(v)} ms`)} | ${mark(vsOfficial, (v) => v >= 6, (v) => `${v.toFixed(1)}×`)} | ${mark(vsCeiling, (v) => v >= 0.5, (v) => `${v.toFixed(2)}×`)} |`)
   }
   lines.push('', ...notes.map((n) => `- ${n}`))
   return lines.join('\n')
