@@ -3,6 +3,7 @@ import { isStorageFull, toAppError } from '../store/app-error.js'
 import { DEFAULT_TENANT, withTenant } from '../store/tenant-scope.js'
 import type { RunRow, RunStatus } from '../store/run-schema.js'
 import { streamGraph } from './graph-stream.js'
+import { graphVersion, storeGraphVersion } from './graph-version.js'
 import { armInterruptTimers, type InterruptLike } from './interrupt-timers.js'
 import { parseKwargs } from './run-kwargs.js'
 import { inRunSpan } from './run-span.js'
@@ -82,7 +83,10 @@ async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): P
     const continuing = head !== undefined && head !== run.start_checkpoint_id
     if (continuing) input = null
     // independent writes, issued together so they share one commit
-    await Promise.all([rt.runs.setThreadStatus(run.thread_id, 'busy'), emit('metadata', { run_id: run.run_id, attempt: run.attempt })])
+    // the metadata event names the version of the graph this attempt runs (the debugger's graph drift)
+    const version = await graphVersion(graph)
+    await Promise.all([rt.runs.setThreadStatus(run.thread_id, 'busy'), storeGraphVersion(rt.store.db, run.graph, version),
+      emit('metadata', { run_id: run.run_id, attempt: run.attempt, ...(version ? { graph_hash: version.hash } : {}) })])
     const configurable = { ...kw.config?.configurable, thread_id: run.thread_id, ...(kw.checkpoint_id && !continuing ? { checkpoint_id: kw.checkpoint_id } : {}) }
     const events = streamGraph(graph, input, {
       config: {

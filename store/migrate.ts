@@ -17,6 +17,7 @@ import { threadTtlMigration } from './migrations/013-thread-ttl.js'
 import { storeVectorsMigration } from './migrations/014-store-vectors.js'
 import { ragAssistantTenantsMigration } from './migrations/015-rag-assistant-tenants.js'
 import { runTraceMigration } from './migrations/016-run-trace.js'
+import { graphVersionsMigration } from './migrations/018-graph-versions.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -36,6 +37,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '014-store-vectors': storeVectorsMigration,
   '015-rag-assistant-tenants': ragAssistantTenantsMigration,
   '016-run-trace': runTraceMigration,
+  '018-graph-versions': graphVersionsMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

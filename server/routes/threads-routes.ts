@@ -11,6 +11,7 @@ import { withExtracted } from '../../runtime/thread-extract.js'
 import { pruneThreads } from '../../runtime/thread-prune.js'
 import { applySupersteps } from '../../runtime/thread-update.js'
 import { searchThreads, threadView } from '../../runtime/thread-view.js'
+import { debuggerRoutes } from './debugger-routes.js'
 import { threadStateRoutes } from './thread-state-routes.js'
 import { ThreadCount, ThreadCreate, ThreadPatch, ThreadPrune, ThreadSearch } from './thread-schemas.js'
 
@@ -67,4 +68,5 @@ export function threadsRoutes(deps: AppDeps) {
     })
     .post('/threads/:thread_id/copy', async (c) => sendJson(c, await threadView(rt, await copyThread(rt, c.req.param('thread_id')))))
     .route('/', threadStateRoutes(deps))
+    .route('/', debuggerRoutes(deps))
 }

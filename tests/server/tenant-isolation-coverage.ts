@@ -110,6 +110,8 @@ export const ROUTE_ATTACKS: Record<string, Attack[]> = {
   'POST /api/workflows': [{ body: () => ({ task: 'b', graph: 'sdlc' }), expect: 'as-unknown' }],
   'GET /api/workflows': [{ expect: 'as-unknown' }],
   // graph definitions are the server's, shared by every tenant; naming A's assistant finds nothing
+  'GET /api/threads/{thread_id}/runs/{run_id}/events': [{ path: TR, expect: NF }, { path: (i) => ({ thread_id: i.own, run_id: i.run }), expect: NF }],
+  'GET /api/threads/{thread_id}/graph-versions': [{ path: T, expect: NF }],
   'GET /api/workflow-definitions/{graph_id}': [{ path: (i) => ({ graph_id: i.assistant }), expect: NF }],
   'GET /api/workflows/{id}': [{ path: (i) => ({ id: i.thread }), expect: NF }],
   'GET /api/workflows/{id}/status': [{ path: (i) => ({ id: i.thread }), expect: NF }],
