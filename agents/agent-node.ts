@@ -5,6 +5,7 @@ import type { RunnableConfig } from '@langchain/core/runnables'
 import type { StructuredToolInterface } from '@langchain/core/tools'
 import type { z } from 'zod'
 import { AppError } from '../store/app-error.js'
+import { redactError, redactText } from '../store/secret-redaction.js'
 import { HANDOFF_TOOL_NAME, handoffFromText, handoffToolDef, parseHandoff } from './handoff.js'
 import { inAgentNode } from './tracing/node-span.js'
 import { contentJson, failSpan, inSpan, traceContent } from './tracing/span-helpers.js'
@@ -146,8 +147,8 @@ async function executeCall(tool: StructuredToolInterface | undefined, call: Tool
   } catch (e) {
     // a cancelled run must stop, not be reported to the model as a tool failure
     if (config?.signal?.aborted) throw e
-    onError(e)
-    const message = e instanceof Error ? e.message : String(e)
+    onError(redactError(e))
+    const message = redactText(e instanceof Error ? e.message : String(e))
     return new ToolMessage({ content: `Error: ${message}`, tool_call_id: id, name: call.name, status: 'error' })
   }
 }

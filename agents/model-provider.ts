@@ -1,6 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { z } from 'zod'
 import { AppError } from '../store/app-error.js'
+import { registerSecret } from '../store/secret-redaction.js'
 import { OfflineChatModel } from './offline-model.js'
 
 /** The chat model every agent of a process uses, and how to name it in logs and run records. */
@@ -53,6 +54,7 @@ export async function createChatModel(env: NodeJS.ProcessEnv = process.env): Pro
   if ((!apiKey && !baseURL) || name === 'offline') {
     return { model: new OfflineChatModel({ tokenDelayMs: delay }), offline: true, label: 'offline' }
   }
+  registerSecret(apiKey)
   const model = name ?? DEFAULT_MODEL
   // ChatOpenAICompletions, not ChatOpenAI: the latter silently moves some model names to /responses,
   // which local servers do not serve. The base URL is always explicit so the SDK never reads

@@ -1,4 +1,5 @@
 import { isAppError, toAppError } from '../store/app-error.js'
+import { redactText } from '../store/secret-redaction.js'
 
 /** Exit codes of every command. */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERRUPTED: 3, CANCELLED: 4 } as const
@@ -9,7 +10,8 @@ export class UsageError extends Error {
 }
 
 /** Formats any error once, at the CLI edge: one line on stderr, and the exit code. */
-export function reportError(e: unknown, write: (s: string) => void): number {
+export function reportError(e: unknown, print: (s: string) => void): number {
+  const write = (s: string) => print(redactText(s))
   if (e instanceof UsageError) {
     write(`switchyard: ${e.message}\n`)
     return EXIT.USAGE

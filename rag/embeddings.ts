@@ -2,6 +2,7 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings'
 import type { ClientOptions, OpenAIEmbeddingsParams } from '@langchain/openai'
 import { z } from 'zod'
 import { AppError } from '../store/app-error.js'
+import { redactError, registerSecret } from '../store/secret-redaction.js'
 
 /** An embedding client and the names that identify its vectors (one vector index per model + dimension). */
 export interface EmbeddingsConfig {
@@ -23,8 +24,9 @@ function lazyOpenAIEmbeddings(params: Partial<OpenAIEmbeddingsParams> & { apiKey
   let client: Promise<EmbeddingsInterface> | undefined
   const get = () => (client ??= import('@langchain/openai').then(({ OpenAIEmbeddings }) => new OpenAIEmbeddings(params)))
   return {
-    embedDocuments: async (documents) => (await get()).embedDocuments(documents),
-    embedQuery: async (document) => (await get()).embedQuery(document),
+    // an endpoint may quote the key it refused: the error is redacted before a run, log or span sees it
+    embedDocuments: async (documents) => (await get()).embedDocuments(documents).catch((e: unknown) => { throw redactError(e) }),
+    embedQuery: async (document) => (await get()).embedQuery(document).catch((e: unknown) => { throw redactError(e) }),
   }
 }
 const unsetIfBlank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
@@ -82,6 +84,7 @@ export function embeddingsFromEnv(env: NodeJS.ProcessEnv = process.env): Embeddi
   if (model === undefined) return undefined
   const baseURL = e.SWITCHYARD_EMBEDDINGS_BASE_URL ?? e.OPENAI_BASE_URL ?? OPENAI_URL
   const apiKey = e.SWITCHYARD_EMBEDDINGS_API_KEY ?? e.OPENAI_API_KEY ?? 'not-needed'
+  registerSecret(apiKey)
   if (baseURL === OPENAI_URL && apiKey === 'not-needed') {
     throw new AppError('VALIDATION', 'SWITCHYARD_EMBEDDINGS_MODEL is set but neither a base URL nor an API key is: set SWITCHYARD_EMBEDDINGS_BASE_URL (or OPENAI_BASE_URL) for a local server, or OPENAI_API_KEY')
   }

@@ -1,5 +1,6 @@
 import { Command } from '@langchain/langgraph'
 import { isStorageFull, toAppError } from '../store/app-error.js'
+import { redactText } from '../store/secret-redaction.js'
 import { DEFAULT_TENANT, withTenant } from '../store/tenant-scope.js'
 import type { RunRow, RunStatus } from '../store/run-schema.js'
 import { streamGraph } from './graph-stream.js'
@@ -120,7 +121,7 @@ async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): P
       settled = { status: 'pending', error: { code: 'STORAGE_FULL', message: toAppError(e).message } }
     } else {
       const err = toAppError(e)
-      settled = { status: 'error', error: { code: err.code, message: err.message } }
+      settled = { status: 'error', error: { code: err.code, message: redactText(err.message) } }
       await emit('error', errorData(e)).catch(() => undefined)
     }
   } finally {

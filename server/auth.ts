@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { AppError } from '../store/app-error.js'
 import type { DB } from '../store/schema.js'
+import { registerSecret } from '../store/secret-redaction.js'
 import { withTenant } from '../store/tenant-scope.js'
 
 /** API key → tenant. */
@@ -33,6 +34,7 @@ export function parseApiKeys(raw: string | undefined): ApiKeys | undefined {
       return [k, t]
     })
   }
+  for (const [k] of pairs) registerSecret(k)
   return new Map(pairs)
 }
 

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { pino, type Logger } from 'pino'
 import { AppError } from '../store/app-error.js'
+import { redactError, redactText, redactValue } from '../store/secret-redaction.js'
 import { currentTenant } from '../store/tenant-scope.js'
 
 export type { Logger }
@@ -20,7 +21,30 @@ export function createLogger(opts: { level?: string; destination?: number | stri
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new AppError('VALIDATION', `log level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`)
   }
-  return pino({ level, base: { service: 'switchyard' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: opts.destination ?? 2, sync: false }))
+  return pino({ level, base: { service: 'switchyard' }, timestamp: pino.stdTimeFunctions.isoTime, ...LOG_REDACTION }, pino.destination({ dest: opts.destination ?? 2, sync: false }))
+}
+
+/** Header and field names that hold credentials, wherever a log line carries them (pino `redact` paths). */
+export const REDACT_PATHS = [
+  'authorization', 'headers.authorization', 'headers["x-api-key"]', 'headers["sec-websocket-protocol"]',
+  '*.authorization', '*.headers.authorization', '*.headers["x-api-key"]', '*.headers["sec-websocket-protocol"]',
+  'apiKey', 'api_key', '*.apiKey', '*.api_key', 'OPENAI_API_KEY', '*.OPENAI_API_KEY', 'SWITCHYARD_API_KEYS', '*.SWITCHYARD_API_KEYS',
+]
+
+/**
+ * Credentials never reach a log line: the fields named by {@link REDACT_PATHS} are censored, every error
+ * (`err`, with its cause chain) has its message and stack redacted, and so have the line's message and
+ * every other string field (`reason: e.message`).
+ */
+const LOG_REDACTION = {
+  redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+  formatters: { log: (o: Record<string, unknown>) => redactValue(o) },
+  serializers: { err: (e: unknown) => redactValue(pino.stdSerializers.err(redactError(e) as Error) as unknown as Record<string, unknown>) },
+  hooks: {
+    logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
+      method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)))
+    },
+  },
 }
 
 /** Logs every request once its response has started: method, path, status, milliseconds, tenant. */

@@ -1,6 +1,7 @@
 import { isGraphBubbleUp } from '@langchain/langgraph'
 import { context, SpanStatusCode, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api'
 import { isAppError } from '../../store/app-error.js'
+import { redactError, redactText } from '../../store/secret-redaction.js'
 import { ATTR, TRACE_CONTENT_ENV, TRACER_NAME } from './trace-names.js'
 
 /**
@@ -27,9 +28,10 @@ export function errorType(e: unknown): string {
 /** Marks a span failed: status ERROR with the message, `error.type`, and the exception as an event. */
 export function failSpan(span: Span, e: unknown): void {
   if (!span.isRecording()) return
+  redactError(e)
   span.setAttribute(ATTR.errorType, errorType(e))
-  span.recordException(e instanceof Error ? e : String(e))
-  span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.message : String(e) })
+  span.recordException(e instanceof Error ? e : redactText(String(e)))
+  span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.message : redactText(String(e)) })
 }
 
 /**
@@ -45,6 +47,8 @@ export function inSpan<T>(name: string, opts: SpanOptions, fn: (span: Span) => P
     try {
       return await fn(span)
     } catch (e) {
+      // in place, before the span, LangGraph's checkpoint writes or the run's error record read it (tracing on or off)
+      redactError(e)
       if (isGraphBubbleUp(e)) span.setAttribute(ATTR.nodeInterrupted, true)
       else failSpan(span, e)
       throw e

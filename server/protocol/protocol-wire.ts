@@ -1,5 +1,6 @@
 import { AppError, toAppError, type ErrorCode } from '../../store/app-error.js'
 import { wireJson } from '../../runtime/wire-json.js'
+import { redactText, redactValue } from '../../store/secret-redaction.js'
 
 /** The protocol's closed set of error codes (`@langchain/protocol` `ErrorCode`). */
 export const PROTOCOL_ERROR_CODES = [
@@ -76,7 +77,7 @@ export function errorFrame(id: number | null, e: unknown): ErrorFrame {
   const err = toAppError(e)
   const { protocol_error: given, ...details } = err.details ?? {}
   const error = PROTOCOL_ERROR_CODES.includes(given as ProtocolErrorCode) ? (given as ProtocolErrorCode) : PROTOCOL_CODE_OF[err.code] ?? 'unknown_error'
-  return { type: 'error', id, error, message: err.message, code: err.code, ...(Object.keys(details).length > 0 ? { details } : {}) }
+  return { type: 'error', id, error, message: redactText(err.message), code: err.code, ...(Object.keys(details).length > 0 ? { details: redactValue(details) } : {}) }
 }
 
 /** The answer to a command that succeeded. */

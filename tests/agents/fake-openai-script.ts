@@ -25,8 +25,8 @@ export interface FakeToolCall {
 /** What the fake answers: prose, tool calls, or an HTTP error. */
 export type FakeReply = string | { text: string } | { toolCalls: FakeToolCall[] } | { status: number; error: string }
 
-/** Decides the reply to one request; `index` counts requests from 0. */
-export type FakeScript = (body: ChatCompletionRequest, index: number) => FakeReply | Promise<FakeReply>
+/** Decides the reply to one request; `index` counts requests from 0; `headers` are the request's (lower-case names). */
+export type FakeScript = (body: ChatCompletionRequest, index: number, headers?: Readonly<Record<string, string | string[] | undefined>>) => FakeReply | Promise<FakeReply>
 
 type Schema = Record<string, unknown>
 

@@ -37,7 +37,7 @@ export async function startFakeOpenAI(script: FakeScript = defaultFakeScript): P
         try {
           const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as ChatCompletionRequest
           const index = requests.push(body) - 1
-          reply(res, body, index, await script(body, index))
+          reply(res, body, index, await script(body, index, req.headers))
         } catch (e) {
           sendJson(res, 500, { error: { message: e instanceof Error ? e.message : String(e), type: 'server_error' } })
         }

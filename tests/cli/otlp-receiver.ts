@@ -41,6 +41,8 @@ export function decodeOtlpJson(body: ExportRequest): OtlpSpan[] {
 export async function startOtlpReceiver() {
   const spans: OtlpSpan[] = []
   const requests: { path: string; headers: IncomingHttpHeaders }[] = []
+  /** Every export request's body as received (decoded from gzip), for tests that grep what left the process. */
+  const bodies: string[] = []
   const server = createServer((req, res) => {
     const parts: Buffer[] = []
     req.on('data', (c: Buffer) => parts.push(c))
@@ -52,6 +54,7 @@ export async function startOtlpReceiver() {
         res.writeHead(415).end()
         return
       }
+      bodies.push(raw.toString('utf8'))
       spans.push(...decodeOtlpJson(JSON.parse(raw.toString('utf8')) as ExportRequest))
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
     })
@@ -61,6 +64,7 @@ export async function startOtlpReceiver() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     spans,
     requests,
+    bodies,
     close: () => new Promise<void>((ok) => { server.close(() => ok()); server.closeAllConnections() }),
   }
 }
