@@ -10,8 +10,10 @@ export default defineConfig({
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
     // the checkpoint conformance suite registers its cases through vitest globals
     globals: true,
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // ceilings, not expectations: a test that spawns the CLI seven times took 60 s on this 2-core machine at
+    // load 16 (helpers' suites beside CI); every wait inside a test is on an event, so a long ceiling costs nothing
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: workers,
     // the CLI tests spawn cli/bin.js, which runs the compiled dist/: build it first, every time
