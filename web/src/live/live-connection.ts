@@ -67,10 +67,19 @@ export class LiveConnection {
   #closed = false
   #buffer: LiveEvent[] = []
   #flushScheduled = false
-  /** Frames received, events delivered (for the e2e figures). */
+  /** Frames received (for the e2e figures). */
   received = 0
+  /** Every status change with its time (the e2e test reads it; bounded). */
+  readonly history: { at: number; status: LinkStatus; reason?: string }[] = []
 
-  constructor(readonly opts: LiveConnectionOptions) {
+  readonly opts: LiveConnectionOptions
+
+  constructor(opts: LiveConnectionOptions) {
+    const report = opts.onStatus
+    this.opts = { ...opts, onStatus: (st) => {
+      if (this.history.length < 200) this.history.push({ at: Date.now(), status: st.status, ...(st.reason ? { reason: st.reason } : {}) })
+      report(st)
+    } }
     this.#lastSeq = opts.since ?? -1
     this.#open()
   }

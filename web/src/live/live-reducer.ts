@@ -217,6 +217,25 @@ export function reduceLive(state: LiveState, events: readonly LiveEvent[]): Live
   return { lastSeq, log: [...state.log, ...fresh], duplicates, gaps, nodes, runs, runOrder, interrupts, values }
 }
 
+/**
+ * The nodes a failed run's state names as failing (`GET /threads/{id}/state` tasks with an `error`): the
+ * run's events may not say which node threw (a failing step's task events can be missing from the log),
+ * the checkpoint's pending error writes do. Pure, like reduceLive.
+ */
+export function reduceFailures(state: LiveState, runId: string, failures: readonly { node: string; error: string; stack?: string }[]): LiveState {
+  if (failures.length === 0) return state
+  const nodes: Record<string, NodeLive> = { ...state.nodes }
+  const end = state.runs[runId]?.end
+  for (const f of failures) {
+    const was = nodes[f.node] ?? blankNode()
+    const open = was.spans.at(-1)
+    const spans = open && open.runId === runId ? [...was.spans.slice(0, -1), { ...open, status: 'error' as const, ...(open.end === undefined && end !== undefined ? { end } : {}) }]
+      : [...was.spans, { taskId: `failed:${runId}`, runId, start: end ?? 0, end: end ?? 0, status: 'error' as const }]
+    nodes[f.node] = { ...was, status: 'error', error: f.error, ...(f.stack ? { stack: f.stack } : {}), count: Math.max(1, was.count), spans }
+  }
+  return { ...state, nodes }
+}
+
 /** The run shown as "the" run: the latest. */
 export const currentRun = (s: LiveState): LiveRun | undefined => {
   const id = s.runOrder.at(-1)

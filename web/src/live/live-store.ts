@@ -3,7 +3,7 @@ import { create } from 'zustand'
 import { useNodeStates } from '../stores/node-states-store.js'
 import { useSettings } from '../stores/settings-store.js'
 import { LiveConnection, type LinkState } from './live-connection.js'
-import { initialLive, reduceLive, toNodeStates, type LiveState } from './live-reducer.js'
+import { initialLive, reduceFailures, reduceLive, toNodeStates, type LiveState } from './live-reducer.js'
 
 interface ThreadLive { live: LiveState; link: LinkState; graphNodes: readonly string[] }
 
@@ -11,6 +11,8 @@ interface LiveStore {
   byThread: Record<string, ThreadLive>
   /** Applies a batch of events (the reducer) and refreshes the graph overlay. */
   apply(threadId: string, events: Parameters<typeof reduceLive>[1]): void
+  /** Marks the nodes a failed run's state names as failing (reduceFailures). */
+  fail(threadId: string, runId: string, failures: { node: string; error: string }[]): void
   setLink(threadId: string, link: LinkState): void
   setGraphNodes(threadId: string, ids: readonly string[]): void
 }
@@ -24,6 +26,12 @@ export const useLive = create<LiveStore>((set, get) => ({
     const t = get().byThread[threadId] ?? EMPTY
     const live = reduceLive(t.live, events)
     if (live === t.live) return
+    set((s) => ({ byThread: { ...s.byThread, [threadId]: { ...t, live } } }))
+    useNodeStates.getState().set(threadId, toNodeStates(live, t.graphNodes))
+  },
+  fail(threadId, runId, failures) {
+    const t = get().byThread[threadId] ?? EMPTY
+    const live = reduceFailures(t.live, runId, failures)
     set((s) => ({ byThread: { ...s.byThread, [threadId]: { ...t, live } } }))
     useNodeStates.getState().set(threadId, toNodeStates(live, t.graphNodes))
   },

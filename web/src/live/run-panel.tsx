@@ -43,7 +43,7 @@ export function NodeTable({ nodes }: { nodes: Readonly<Record<string, NodeLive>>
   const total = (n: NodeLive) => n.spans.reduce((s, x) => s + (x.end !== undefined ? x.end - x.start : 0), 0)
   return (
     <table className="list node-table" data-testid="node-table">
-      <thead><tr><th>Node</th><th>Status</th><th>Runs</th><th>Last</th><th>Total</th><th>Streamed</th><th>Tokens (in/out)</th></tr></thead>
+      <thead><tr><th>Node</th><th>Status</th><th>Runs</th><th>Time (last / total)</th><th>Streamed</th><th>Tokens in/out</th></tr></thead>
       <tbody>
         {rows.map(([id, n]) => (
           <NodeRow key={id} id={id} n={n} total={total(n)} open={open === id} onToggle={() => setOpen(open === id ? undefined : id)} />
@@ -60,13 +60,12 @@ function NodeRow({ id, n, total, open, onToggle }: { id: string; n: NodeLive; to
         <td><button type="button" className="linklike" aria-expanded={open} onClick={onToggle}>{id}</button></td>
         <td><span className={`status status-${n.status}`}>{n.status}</span></td>
         <td>{n.count}</td>
-        <td>{fmtMs(n.ms)}</td>
-        <td>{fmtMs(total)}</td>
-        <td>{n.chunks} chunks</td>
-        <td data-testid="tokens">{n.usage.total > 0 ? `${n.usage.total} (${n.usage.input}/${n.usage.output})` : '—'}</td>
+        <td>{fmtMs(n.ms)}{n.count > 1 ? ` / ${fmtMs(total)}` : ''}</td>
+        <td>{n.chunks}</td>
+        <td data-testid="tokens">{n.usage.total > 0 ? `${n.usage.input}/${n.usage.output}` : '—'}</td>
       </tr>
       {n.error ? (
-        <tr className="node-error-row"><td colSpan={7}>
+        <tr className="node-error-row"><td colSpan={6}>
           <div role="alert" className="node-error" data-testid="node-error" data-node={id}>
             <strong>{id} failed:</strong> {n.error}
             {n.stack ? <pre className="stack">{n.stack}</pre> : <small className="hint"> (no stack recorded with the event)</small>}
@@ -74,7 +73,7 @@ function NodeRow({ id, n, total, open, onToggle }: { id: string; n: NodeLive; to
         </td></tr>
       ) : null}
       {open ? (
-        <tr><td colSpan={7}>
+        <tr><td colSpan={6}>
           <strong>Streamed output</strong>
           <pre className="tokens" data-testid="node-tokens">{n.tokens || '(nothing streamed)'}</pre>
           <strong>Executions</strong>

@@ -5,7 +5,8 @@ import { useResource } from '../api/use-resource.js'
 import { ErrorPanel, Loading } from '../components/error-panel.js'
 import type { GraphJson } from '../graph/graph-model.js'
 import { ThreadGraph } from '../views/thread-graph.js'
-import { useLive, useLiveThread } from './live-store.js'
+import { currentRun } from './live-reducer.js'
+import { useLive, useLiveThread, useThreadLive } from './live-store.js'
 import { RunPanel } from './run-panel.js'
 import { StartRun } from './start-run.js'
 
@@ -20,6 +21,18 @@ export function ThreadLive({ threadId, graphId }: { threadId: string; graphId?: 
   const graph = useResource(`graph:${assistant?.assistant_id ?? ''}`, async () => (assistant ? (await call((c) => c.assistants.getGraph(assistant.assistant_id, { xray: true }))) as unknown as GraphJson : undefined))
   const ids = useMemo(() => (graph.data?.nodes ?? []).map((n) => String(n.id)), [graph.data])
   useEffect(() => { useLive.getState().setGraphNodes(threadId, ids) }, [threadId, ids])
+  // a failed run: the thread's state says which task failed (its pending error write), shown on that node
+  const run = currentRun(useThreadLive(threadId).live)
+  const failedRun = run?.status === 'failed' ? run.runId : undefined
+  useEffect(() => {
+    if (!failedRun) return
+    let live = true
+    call((c) => c.threads.getState(threadId)).then((st) => {
+      const failures = st.tasks.filter((t) => t.error).map((t) => ({ node: t.name, error: String(t.error) }))
+      if (live) useLive.getState().fail(threadId, failedRun, failures)
+    }, () => undefined)
+    return () => { live = false }
+  }, [threadId, failedRun])
   return (
     <>
       <div className="live-layout">
