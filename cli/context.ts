@@ -3,13 +3,21 @@ import type { LoadedGraphs } from '../graphs/graph-loader.js'
 import type { Runtime } from '../runtime/runtime.js'
 import { DEFAULT_DB_PATH } from '../store/db-path.js'
 import { AppError } from '../store/app-error.js'
+import { databaseTarget, isPostgresUrl } from '../store/dialect.js'
 
 // The graphs, the runtime and the store are imported when a command first needs them, not when the
 // CLI starts: `switchyard --help` loads commander and the command definitions, nothing else.
 
-export interface GlobalOpts { db?: string; workflows?: string; config?: string; builtins?: boolean }
+export interface GlobalOpts { db?: string; databaseUrl?: string; workflows?: string; config?: string; builtins?: boolean }
 
-export const dbPathOf = (o: GlobalOpts) => o.db ?? process.env.SWITCHYARD_DB ?? DEFAULT_DB_PATH
+/**
+ * The store a command opens, as `openStore` takes it: `--database-url` / DATABASE_URL when it is a
+ * Postgres URL, else the SQLite file of `--db` / SWITCHYARD_DB / the default (store/dialect.ts).
+ */
+export function dbPathOf(o: GlobalOpts): string {
+  const t = databaseTarget({ databaseUrl: o.databaseUrl, dbPath: o.db, env: process.env, fallbackPath: DEFAULT_DB_PATH })
+  return t.dialect === 'postgres' ? t.url : t.path
+}
 
 /**
  * The graphs a command can run: the built-ins and the YAML workflows of `--workflows` / SWITCHYARD_WORKFLOWS
@@ -33,7 +41,7 @@ export async function graphsOf(o: GlobalOpts): Promise<LoadedGraphs> {
  */
 export async function withRuntime<T>(o: GlobalOpts, fn: (rt: Runtime) => Promise<T>, mustExist = false, graphs?: LoadedGraphs): Promise<T> {
   const dbPath = dbPathOf(o)
-  if (mustExist && dbPath !== ':memory:' && !existsSync(dbPath)) throw new AppError('NOT_FOUND', `no database at ${dbPath} (use --db or SWITCHYARD_DB)`)
+  if (mustExist && dbPath !== ':memory:' && !isPostgresUrl(dbPath) && !existsSync(dbPath)) throw new AppError('NOT_FOUND', `no database at ${dbPath} (use --db or SWITCHYARD_DB)`)
   const { openRuntime } = await import('../runtime/runtime.js')
   const rt = await openRuntime({ dbPath, registry: graphs ?? await graphsOf(o) })
   try {

@@ -18,6 +18,7 @@ export function buildProgram(out: Out, err: (s: string) => void, setCode: (n: nu
   const program = new Command('switchyard')
     .description('Durable multi-agent workflows on LangGraph.js')
     .option('--db <path>', 'SQLite database file (env SWITCHYARD_DB; default .switchyard/switchyard.db)')
+    .option('--database-url <url>', 'Postgres connection string, postgres://user:pass@host:5432/db[?schema=name] (env DATABASE_URL); wins over --db')
     .option('--workflows <dir>', 'folder of YAML workflows to load (env SWITCHYARD_WORKFLOWS; default workflows/ if it exists)')
     .option('--config <path>', 'a langgraph.json: its graphs (and only they) are served and run, its env applied')
     .option('--builtins', 'with --config, also load the built-in graphs and YAML workflows (a config graph wins a shared name)')

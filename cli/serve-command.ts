@@ -69,7 +69,7 @@ export function registerServeCommand(program: Command, out: Out) {
         onError: (e, run) => logger.error({ err: e, run_id: run.run_id }, 'run failed outside its graph'),
         onCronError: (e, cron) => logger.warn({ cron_id: cron.cron_id, reason: (e as Error).message }, 'cron firing skipped'),
       })
-      out.write(`switchyard: serving on ${srv.url} (database ${dbPath}; ${fromConfig.customAuth ? 'custom auth' : apiKeys ? `${apiKeys.size} API keys` : 'open, no API keys'}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
+      out.write(`switchyard: serving on ${srv.url} (database ${srv.rt.store.path}; ${fromConfig.customAuth ? 'custom auth' : apiKeys ? `${apiKeys.size} API keys` : 'open, no API keys'}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
       out.write(existsSync(join(WEB_DIST_DIR, 'index.html')) ? `switchyard: web debugger at ${srv.url}/ui/\n` : 'switchyard: the web debugger is not built (run `npm run build:web`)\n')
       const signal = await untilSignal()
       out.write(`switchyard: ${signal}, stopping\n`)

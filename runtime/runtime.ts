@@ -1,12 +1,13 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint'
 import { createChatModel, type ModelChoice } from '../agents/model-provider.js'
 import { webhookHostsFrom } from '../agents/webhook-hosts.js'
+import type { DocSearch } from '../agents/retriever-tool.js'
 import type { LoadedGraphs } from '../graphs/graph-loader.js'
 import { GraphRegistry, type AnyGraph } from '../graphs/registry.js'
 import { embeddingsFromEnv, type EmbeddingsConfig } from '../rag/embeddings.js'
 import { createRetriever } from '../rag/retriever-factory.js'
-import { watchCommits, type CommitWatch } from '../store/commit-watch.js'
-import { openDb, type OpenedDb } from '../store/db.js'
+import { unwatchedCommits, watchCommits, type CommitWatch } from '../store/commit-watch.js'
+import { openStore, type OpenedDb } from '../store/db.js'
 import { KyselySaver } from '../store/kysely-saver.js'
 import { createRunRepo, type RunRepo } from '../store/run-repo.js'
 import { RunEventBus } from './event-bus.js'
@@ -57,16 +58,20 @@ export interface RuntimeOptions {
   storeIndexFields?: string[]
 }
 
+/** The researcher's documents on a Postgres store: none (RAG is SQLite-only). */
+const NO_DOCUMENTS: DocSearch = { search: async () => [] }
+
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
-  const store = await openDb(opts.dbPath)
+  const store = await openStore(opts.dbPath)
   const checkpointer = new KyselySaver(store.db)
   const model = await createChatModel(opts.env ?? process.env)
   const given = opts.registry
   const registry = given === undefined ? new GraphRegistry() : given instanceof GraphRegistry ? given : given.registry
   if (given !== undefined && !(given instanceof GraphRegistry)) given.useStore(store.db)
-  // the researcher's retriever: BM25, hybrid (RRF with sqlite-vec vectors) when an embeddings endpoint is configured
+  // the researcher's retriever: BM25, hybrid (RRF with sqlite-vec vectors) when an embeddings endpoint is configured;
+  // RAG is SQLite-only, so on Postgres search_docs finds nothing (store/sqlite-only.ts)
   const embeddings = embeddingsFromEnv(opts.env ?? process.env)
-  const docs = createRetriever({ db: store.db, sqlite: store.sqlite, embeddings })
+  const docs = store.dialect === 'sqlite' ? createRetriever({ db: store.db, sqlite: store.sqlite, embeddings }) : NO_DOCUMENTS
   const compiled = new Map<string, AnyGraph>()
   const deps = { checkpointer, model: model.model, modelLabel: model.label, docs }
   const graph = (name: string): AnyGraph => {
@@ -77,7 +82,8 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
     return g
   }
-  const commits = watchCommits(store.sqlite)
+  // Postgres: other processes' writes are not watched here (cross-process wake-ups are the event bus's job there)
+  const commits = store.dialect === 'sqlite' ? watchCommits(store.sqlite) : unwatchedCommits()
   return {
     store,
     runs: createRunRepo(store.db, { threadTtlMinutes: opts.threadTtlMinutes }),

@@ -26,7 +26,7 @@ const PENDING_BATCH = 64
  * const index = createStoreIndex(repo, rt.embeddings, rt.store.sqlite)
  * await repo.put(ns, key, value, { index: null, vectors: await index?.vectorsFor(ns, key, { value, index: null }) })
  */
-export function createStoreIndex(repo: StoreItemRepo, cfg: EmbeddingsConfig | undefined, sqlite: ExtensionLoader): StoreIndex | undefined {
+export function createStoreIndex(repo: StoreItemRepo, cfg: EmbeddingsConfig | undefined, sqlite: ExtensionLoader | undefined): StoreIndex | undefined {
   if (cfg === undefined) return undefined
   const model = cfg.dimensions === undefined ? cfg.model : `${cfg.model}:${cfg.dimensions}`
   const embed = (texts: string[]) => embedTexts(cfg, texts)
@@ -57,7 +57,8 @@ export function createStoreIndex(repo: StoreItemRepo, cfg: EmbeddingsConfig | un
       return { model, texts: texts.map((t) => ({ field: t.field, sha: t.sha, vector: vectors[changed.indexOf(t)] })) }
     },
     async queryVector(prefix, q) {
-      loadSqliteVec(sqlite)
+      // on Postgres (no SQLite handle) the search scores vectors in the process: store/store-vector-search.ts
+      if (sqlite !== undefined) loadSqliteVec(sqlite)
       await embedPending(prefix, q.filter)
       const [values] = await embed([q.query])
       return { model, values: values! }

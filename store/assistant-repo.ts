@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import { AppError } from './app-error.js'
+import { containsIgnoringCase, dialectOf } from './dialect.js'
 import { jsonContains } from './json-filter.js'
 import type { DB } from './schema.js'
 import type { AssistantRow, AssistantVersionRow } from './server-schema.js'
@@ -50,8 +51,8 @@ export function createAssistantRepo(db: Kysely<DB>) {
   const filtered = (f: AssistantFilter) => {
     let q = visible()
     if (f.graph_id !== undefined) q = q.where('graph_id', '=', f.graph_id)
-    if (f.name !== undefined) q = q.where(sql<boolean>`instr(lower(name), lower(${f.name})) > 0`)
-    if (f.metadata !== undefined) q = q.where(jsonContains(sql.ref('metadata'), f.metadata))
+    if (f.name !== undefined) q = q.where(containsIgnoringCase(dialectOf(db), sql.ref('name'), f.name))
+    if (f.metadata !== undefined) q = q.where(jsonContains(sql.ref('metadata'), f.metadata, dialectOf(db)))
     return q
   }
   return {
@@ -127,7 +128,7 @@ export function createAssistantRepo(db: Kysely<DB>) {
 
     async versions(id: string, q: { metadata?: Json; limit: number; offset: number }): Promise<AssistantVersion[]> {
       let s = db.selectFrom('assistant_versions').selectAll().where('assistant_id', '=', id)
-      if (q.metadata !== undefined) s = s.where(jsonContains(sql.ref('metadata'), q.metadata))
+      if (q.metadata !== undefined) s = s.where(jsonContains(sql.ref('metadata'), q.metadata, dialectOf(db)))
       const rows = await s.orderBy('version', 'desc').limit(q.limit).offset(q.offset).execute()
       return rows.map(toVersion)
     },

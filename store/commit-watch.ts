@@ -48,3 +48,8 @@ export function watchCommits(sqlite: Database.Database, intervalMs = 50): Commit
     },
   }
 }
+
+/** A watch that never fires: a store with no cheap commit counter to poll (Postgres; its wake-ups come from NOTIFY or Redis). */
+export function unwatchedCommits(): CommitWatch {
+  return { onExternalCommit: () => () => undefined, stop: () => undefined }
+}

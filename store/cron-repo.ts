@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { AppError } from './app-error.js'
 import type { CronRow, CronTable } from './cron-schema.js'
+import { dialectOf } from './dialect.js'
 import { jsonContains } from './json-filter.js'
 import type { DB } from './schema.js'
 import { currentTenant, writeTenant } from './tenant-scope.js'
@@ -29,7 +30,7 @@ export function createCronRepo(db: Kysely<DB>) {
     if (f.assistant_id !== undefined) q = q.where('assistant_id', '=', f.assistant_id)
     if (f.thread_id !== undefined) q = q.where('thread_id', '=', f.thread_id)
     if (f.enabled !== undefined) q = q.where('enabled', '=', f.enabled ? 1 : 0)
-    if (f.metadata !== undefined) q = q.where(jsonContains(sql.ref('metadata'), f.metadata))
+    if (f.metadata !== undefined) q = q.where(jsonContains(sql.ref('metadata'), f.metadata, dialectOf(db)))
     return q
   }
   return {

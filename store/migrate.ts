@@ -43,10 +43,35 @@ export const MIGRATIONS: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest()
+export async function migrateToLatest(db: Kysely<any>, o: { schema?: string } = {}): Promise<void> {
+  // Postgres: kysely looks its own tables up across every schema unless told which one is ours
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true, migrationTableSchema: o.schema }).migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName
     throw new AppError('INTERNAL', `migration ${failed ?? '?'} failed: ${String(error)}`, { cause: error })
+  }
+}
+
+/**
+ * Names of migrations applied to `db` that this version does not know: the database was migrated by a
+ * newer Switchyard. Empty on a new database.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
+export async function unknownMigrations(db: Kysely<any>, o: { schema?: string } = {}): Promise<string[]> {
+  let done: { name: string }[]
+  try {
+    done = await (o.schema ? db.withSchema(o.schema) : db).selectFrom('kysely_migration').select('name').execute()
+  } catch {
+    return [] // no migration table yet
+  }
+  return done.map((r) => r.name).filter((n) => !(n in MIGRATIONS)).sort()
+}
+
+/** Refuses a database migrated by a newer version, before anything is written to it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
+export async function assertKnownMigrations(db: Kysely<any>, label: string, o: { schema?: string } = {}): Promise<void> {
+  const unknown = await unknownMigrations(db, o)
+  if (unknown.length > 0) {
+    throw new AppError('CONFLICT', `the database at ${label} was migrated by a newer Switchyard (unknown migrations: ${unknown.join(', ')}); upgrade Switchyard or use another database`, { details: { unknown } })
   }
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import { AppError } from './app-error.js'
+import { containsIgnoringCase, dialectOf } from './dialect.js'
 import { jsonContains } from './json-filter.js'
 import type { DB } from './schema.js'
 import type { StoreItemRow } from './server-schema.js'
@@ -64,7 +65,7 @@ export function createStoreItemRepo(db: Kysely<DB>, opts: { now?: Clock } = {}) 
     return prefix.length === 0 ? sql<boolean>`1 = 1` : sql<boolean>`(namespace = ${p} or substr(namespace, 1, ${p.length + 1}) = ${`${p}.`})`
   }
   const scoped = (now: number, prefix: string[], filter: Json | undefined) =>
-    mine(now).where(underPrefix(prefix)).$if(filter !== undefined, (s) => s.where(jsonContains(sql.ref('value'), filter!)))
+    mine(now).where(underPrefix(prefix)).$if(filter !== undefined, (s) => s.where(jsonContains(sql.ref('value'), filter!, dialectOf(db))))
   return {
     /**
      * Writes the item; `ttl` in minutes (null or absent: it never expires) replaces any earlier one.
@@ -124,7 +125,7 @@ export function createStoreItemRepo(db: Kysely<DB>, opts: { now?: Clock } = {}) 
         return near.map(({ distance, ...r }) => ({ ...toItem(r), score: 1 - distance }))
       }
       let s = scoped(now, prefix, q.filter).select(COLUMNS)
-      if (q.query) s = s.where(sql<boolean>`instr(lower(value), lower(${q.query})) > 0`)
+      if (q.query) s = s.where(containsIgnoringCase(dialectOf(db), sql.ref('value'), q.query))
       const rows = await s.orderBy('updated_at', 'desc').orderBy('namespace').orderBy('key').limit(q.limit).offset(q.offset).execute()
       await refresh(now, rows, q.refreshTtl)
       return rows.map(toItem)

@@ -36,7 +36,7 @@ export function notExpired(now: number): Expression<SqlBool> {
 export async function refreshTtl(db: Kysely<DB>, q: { tenant: string; items: { namespace: string; key: string }[]; now: number }): Promise<void> {
   if (q.items.length === 0) return
   await db.updateTable('store_items')
-    .set({ expires_at: sql<number>`${q.now} + cast(round(ttl_minutes * ${MS_PER_MINUTE}) as integer)` })
+    .set({ expires_at: sql<number>`${q.now} + cast(round(ttl_minutes * ${MS_PER_MINUTE}) as bigint)` })
     .where('tenant', '=', q.tenant)
     .where('ttl_minutes', 'is not', null)
     .where(notExpired(q.now))

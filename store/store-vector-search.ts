@@ -1,4 +1,5 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
+import { dialectOf } from './dialect.js'
 import type { DB } from './schema.js'
 import type { StoreItemRow } from './server-schema.js'
 import { vectorBlob } from './store-index-text.js'
@@ -16,13 +17,15 @@ export type NearRow = Pick<StoreItemRow, 'namespace' | 'key' | 'value' | 'create
  * `vec_distance_cosine` over the scope's own vectors of `model`, so `filter`, prefix, tenant and
  * expiry cut the candidates before ranking and `offset`/`limit` page the ranked items. Items without
  * vectors of `model` (put with `index: false`, or nothing to embed) are not returned.
- * Needs the sqlite-vec extension on the connection.
+ * Needs the sqlite-vec extension on the connection; on Postgres (no pgvector needed) the same ranking is
+ * computed in the process by {@link nearestByScan}.
  */
 export async function nearestItems(
   db: Kysely<DB>,
   scope: ScopedItems,
   query: { model: string; vector: ArrayLike<number>; limit: number; offset: number },
 ): Promise<NearRow[]> {
+  if (dialectOf(db) === 'postgres') return nearestByScan(scope, query)
   const blob = vectorBlob(query.vector)
   const distance = sql<number | null>`(select min(vec_distance_cosine(v.embedding, ${blob})) from store_vectors v
     where v.tenant = store_items.tenant and v.namespace = store_items.namespace and v.key = store_items.key
@@ -34,6 +37,48 @@ export async function nearestItems(
     .limit(query.limit).offset(query.offset)
     .execute()
   return rows as NearRow[]
+}
+
+/** Cosine distance between `q` and a float32 vector blob (what sqlite-vec's `vec_distance_cosine` returns). */
+function cosineDistance(q: ArrayLike<number>, blob: Uint8Array): number {
+  const v = new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength))
+  let dot = 0
+  let qq = 0
+  let vv = 0
+  for (let i = 0; i < v.length; i++) {
+    const a = q[i]!
+    const b = v[i]!
+    dot += a * b
+    qq += a * a
+    vv += b * b
+  }
+  return 1 - dot / (Math.sqrt(qq) * Math.sqrt(vv))
+}
+
+/**
+ * {@link nearestItems} without a vector extension (Postgres without pgvector): the scope's vectors of the
+ * model are read and scored here, exactly as sqlite-vec would, then ranked and paged. O(items in scope) per
+ * search, like the SQLite query (which also scores every candidate); fine for a store's size of memory.
+ */
+async function nearestByScan(scope: ScopedItems, query: { model: string; vector: ArrayLike<number>; limit: number; offset: number }): Promise<NearRow[]> {
+  const q = Float32Array.from(query.vector) // scored in float32, as sqlite-vec does
+  const rows = await scope
+    .innerJoin('store_vectors as v', (j) => j.onRef('v.tenant', '=', 'store_items.tenant')
+      .onRef('v.namespace', '=', 'store_items.namespace').onRef('v.key', '=', 'store_items.key'))
+    .where('v.model', '=', query.model).where('v.dimensions', '=', query.vector.length)
+    .select(['store_items.namespace', 'store_items.key', 'store_items.value', 'store_items.created_at', 'store_items.updated_at', 'v.embedding'])
+    .execute()
+  const best = new Map<string, NearRow>()
+  for (const { embedding, ...r } of rows) {
+    const distance = cosineDistance(q, embedding)
+    const id = `${r.namespace}\u0000${r.key}`
+    const had = best.get(id)
+    if (had === undefined || distance < had.distance) best.set(id, { ...r, distance })
+  }
+  const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+  return [...best.values()]
+    .sort((a, b) => a.distance - b.distance || byKey(a.namespace, b.namespace) || byKey(a.key, b.key))
+    .slice(query.offset, query.offset + query.limit)
 }
 
 /** An item a query search must embed first: put while no embeddings were configured, or with another model. */

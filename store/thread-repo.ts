@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import { AppError } from './app-error.js'
+import { dialectOf } from './dialect.js'
 import { jsonContains } from './json-filter.js'
 import type { ThreadRow } from './run-schema.js'
 import type { DB } from './schema.js'
@@ -32,9 +33,9 @@ export function createThreadRepo(db: Kysely<DB>) {
     if (f.metadata !== undefined) {
       // a thread bound to a graph by its first run reports that graph as metadata.graph_id
       const { graph_id: graphId, ...rest } = f.metadata
-      q = q.where(jsonContains(sql.ref('metadata'), rest))
+      q = q.where(jsonContains(sql.ref('metadata'), rest, dialectOf(db)))
       if (graphId !== undefined) {
-        q = q.where((eb) => eb.or([jsonContains(sql.ref('metadata'), { graph_id: graphId }), eb('graph', '=', String(graphId))]))
+        q = q.where((eb) => eb.or([jsonContains(sql.ref('metadata'), { graph_id: graphId }, dialectOf(db)), eb('graph', '=', String(graphId))]))
       }
     }
     return q
@@ -78,7 +79,9 @@ export function createThreadRepo(db: Kysely<DB>) {
     /** Threads of every tenant whose TTL ran out by `now` (ISO): left alone longer than their TTL. */
     async expired(now: string): Promise<string[]> {
       const rows = await db.selectFrom('threads').select('thread_id').where('ttl_minutes', 'is not', null)
-        .where(sql<boolean>`julianday(updated_at) + ttl_minutes / 1440.0 <= julianday(${now})`).limit(500).execute()
+        .where(dialectOf(db) === 'postgres'
+          ? sql<boolean>`updated_at::timestamptz + ttl_minutes * interval '1 minute' <= ${now}::timestamptz`
+          : sql<boolean>`julianday(updated_at) + ttl_minutes / 1440.0 <= julianday(${now})`).limit(500).execute()
       return rows.map((r) => r.thread_id)
     },
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
+import { ddl } from './ddl.js'
 
 /**
  * Checkpoint tables for the kysely saver: checkpoints (with the small values each one changed), large channel
@@ -9,6 +10,7 @@ import type { Migration } from 'kysely/migration'
 export const checkpointsMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
   async up(db: Kysely<any>) {
+    const { blob, int } = ddl(db)
     await db.schema
       .createTable('checkpoints')
       .addColumn('thread_id', 'text', (c) => c.notNull())
@@ -16,10 +18,10 @@ export const checkpointsMigration: Migration = {
       .addColumn('checkpoint_id', 'text', (c) => c.notNull())
       .addColumn('parent_checkpoint_id', 'text')
       .addColumn('type', 'text', (c) => c.notNull())
-      .addColumn('checkpoint', 'blob', (c) => c.notNull())
-      .addColumn('metadata', 'blob', (c) => c.notNull())
+      .addColumn('checkpoint', blob, (c) => c.notNull())
+      .addColumn('metadata', blob, (c) => c.notNull())
       .addColumn('inline_type', 'text')
-      .addColumn('inline_data', 'blob')
+      .addColumn('inline_data', blob)
       .addColumn('inline_refs', 'text', (c) => c.notNull().defaultTo('{}'))
       .addPrimaryKeyConstraint('checkpoints_pk', ['thread_id', 'checkpoint_ns', 'checkpoint_id'])
       .execute()
@@ -32,7 +34,7 @@ export const checkpointsMigration: Migration = {
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('base_version', 'text')
-      .addColumn('data', 'blob', (c) => c.notNull())
+      .addColumn('data', blob, (c) => c.notNull())
       .addPrimaryKeyConstraint('checkpoint_blobs_pk', ['thread_id', 'checkpoint_ns', 'channel', 'version'])
       .execute()
     await db.schema
@@ -41,10 +43,10 @@ export const checkpointsMigration: Migration = {
       .addColumn('checkpoint_ns', 'text', (c) => c.notNull().defaultTo(''))
       .addColumn('checkpoint_id', 'text', (c) => c.notNull())
       .addColumn('task_id', 'text', (c) => c.notNull())
-      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addColumn('idx', int, (c) => c.notNull())
       .addColumn('channel', 'text', (c) => c.notNull())
       .addColumn('type', 'text', (c) => c.notNull())
-      .addColumn('data', 'blob', (c) => c.notNull())
+      .addColumn('data', blob, (c) => c.notNull())
       .addColumn('task_path', 'text', (c) => c.notNull().defaultTo(''))
       .addPrimaryKeyConstraint('checkpoint_writes_pk', ['thread_id', 'checkpoint_ns', 'checkpoint_id', 'task_id', 'idx'])
       .execute()

@@ -1,44 +1,42 @@
 import { sql, type Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
-
-const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`
+import { ddl } from './ddl.js'
 
 /**
  * RAG tables: collections, documents, chunks and the FTS5 index over chunk title + text.
  * Triggers keep the index in step with `rag_chunks`, so every writer (including the
  * ON DELETE CASCADE from documents) updates it without knowing it exists.
+ * On Postgres the tables are made without the FTS5 index (RAG search is SQLite-only, see rag/rag-store.ts).
  */
 export const ragMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
   async up(db: Kysely<any>) {
+    const { now, int, pg, autoId } = ddl(db)
     await db.schema
       .createTable('rag_collections')
       .addColumn('name', 'text', (c) => c.primaryKey())
       .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(now))
       .execute()
-    await db.schema
-      .createTable('rag_documents')
-      // AUTOINCREMENT: ids are cited as sources, so a deleted id must never come back as another file
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    // AUTOINCREMENT: ids are cited as sources, so a deleted id must never come back as another file
+    await autoId(db.schema.createTable('rag_documents'), 'id')
       .addColumn('collection', 'text', (c) => c.notNull().references('rag_collections.name').onDelete('cascade'))
       .addColumn('source', 'text', (c) => c.notNull())
       .addColumn('title', 'text', (c) => c.notNull())
       .addColumn('content_hash', 'text', (c) => c.notNull())
-      .addColumn('chunk_size', 'integer', (c) => c.notNull())
-      .addColumn('chunk_overlap', 'integer', (c) => c.notNull())
+      .addColumn('chunk_size', int, (c) => c.notNull())
+      .addColumn('chunk_overlap', int, (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(now))
       .addColumn('updated_at', 'text', (c) => c.notNull().defaultTo(now))
       .addUniqueConstraint('rag_documents_source', ['collection', 'source'])
       .execute()
-    await db.schema
-      .createTable('rag_chunks')
-      // AUTOINCREMENT for the same reason: a chunk id in a past answer must not name new text
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-      .addColumn('document_id', 'integer', (c) => c.notNull().references('rag_documents.id').onDelete('cascade'))
-      .addColumn('ord', 'integer', (c) => c.notNull())
+    // AUTOINCREMENT for the same reason: a chunk id in a past answer must not name new text
+    await autoId(db.schema.createTable('rag_chunks'), 'id')
+      .addColumn('document_id', int, (c) => c.notNull().references('rag_documents.id').onDelete('cascade'))
+      .addColumn('ord', int, (c) => c.notNull())
       .addColumn('text', 'text', (c) => c.notNull())
       .addUniqueConstraint('rag_chunks_doc_ord', ['document_id', 'ord'])
       .execute()
+    if (pg) return
     await sql`CREATE VIRTUAL TABLE rag_chunks_fts USING fts5(
       title, text, tokenize = 'porter unicode61 remove_diacritics 2'
     )`.execute(db)

@@ -1,12 +1,12 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
-
-const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`
+import { ddl } from './ddl.js'
 
 /** What the HTTP server adds: assistants and their versions, the key-value store, thread search indexes. */
 export const serverMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
   async up(db: Kysely<any>) {
+    const { now, int } = ddl(db)
     await db.schema
       .createTable('assistants')
       .addColumn('assistant_id', 'text', (c) => c.primaryKey())
@@ -16,7 +16,7 @@ export const serverMigration: Migration = {
       .addColumn('config', 'text', (c) => c.notNull().defaultTo('{}'))
       .addColumn('context', 'text', (c) => c.notNull().defaultTo('{}'))
       .addColumn('metadata', 'text', (c) => c.notNull().defaultTo('{}'))
-      .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('version', int, (c) => c.notNull().defaultTo(1))
       .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(now))
       .addColumn('updated_at', 'text', (c) => c.notNull().defaultTo(now))
       .execute()
@@ -24,7 +24,7 @@ export const serverMigration: Migration = {
     await db.schema
       .createTable('assistant_versions')
       .addColumn('assistant_id', 'text', (c) => c.notNull().references('assistants.assistant_id').onDelete('cascade'))
-      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('version', int, (c) => c.notNull())
       .addColumn('graph_id', 'text', (c) => c.notNull())
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('description', 'text')

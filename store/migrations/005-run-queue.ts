@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
+import { ddl } from './ddl.js'
 
 const COLUMNS = [
   ['assistant_id', 'text', null],
@@ -16,9 +17,10 @@ const COLUMNS = [
 export const runQueueMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
   async up(db: Kysely<any>) {
+    const { int } = ddl(db)
     for (const [name, type, dflt] of COLUMNS) {
       await db.schema.alterTable('runs')
-        .addColumn(name, type, (c) => (dflt === null ? c : c.notNull().defaultTo(sql.raw(dflt))))
+        .addColumn(name, type === 'integer' ? int : type, (c) => (dflt === null ? c : c.notNull().defaultTo(sql.raw(dflt))))
         .execute()
     }
     await db.schema.createIndex('runs_status').on('runs').columns(['status', 'available_at']).execute()

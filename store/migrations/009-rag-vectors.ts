@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
+import { ddl } from './ddl.js'
 
 /**
  * The registry of vector indexes. Each row names one sqlite-vec `vec0` table (`rag_vec_<id>`) holding
@@ -13,13 +14,12 @@ import type { Migration } from 'kysely/migration'
 export const ragVectorsMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
   async up(db: Kysely<any>) {
-    await db.schema
-      .createTable('rag_vector_indexes')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    const { now, int, autoId } = ddl(db)
+    await autoId(db.schema.createTable('rag_vector_indexes'), 'id')
       .addColumn('model', 'text', (c) => c.notNull())
-      .addColumn('dimensions', 'integer', (c) => c.notNull())
+      .addColumn('dimensions', int, (c) => c.notNull())
       .addColumn('table_name', 'text', (c) => c.notNull().unique())
-      .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`))
+      .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(now))
       .addUniqueConstraint('rag_vector_indexes_model', ['model', 'dimensions'])
       .execute()
   },

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
+import { ddl } from './ddl.js'
 
 /**
  * Cron jobs of the `/runs/crons` API: a schedule (cron pattern + IANA timezone) that queues a run
@@ -9,6 +10,7 @@ import type { Migration } from 'kysely/migration'
 export const cronsMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
   async up(db: Kysely<any>) {
+    const { int } = ddl(db)
     await db.schema.createTable('crons')
       .addColumn('cron_id', 'text', (c) => c.primaryKey())
       .addColumn('tenant', 'text', (c) => c.notNull().defaultTo(''))
@@ -20,7 +22,7 @@ export const cronsMigration: Migration = {
       .addColumn('payload', 'text', (c) => c.notNull().defaultTo('{}'))
       .addColumn('metadata', 'text', (c) => c.notNull().defaultTo('{}'))
       .addColumn('on_run_completed', 'text')
-      .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('enabled', int, (c) => c.notNull().defaultTo(1))
       .addColumn('next_run_date', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())

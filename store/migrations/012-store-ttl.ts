@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
+import { ddl } from './ddl.js'
 
 /**
  * Store item TTLs (`PUT /store/items` with `ttl`): `ttl_minutes` as given (null: never expires) and
@@ -9,8 +10,9 @@ import type { Migration } from 'kysely/migration'
 export const storeTtlMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
   async up(db: Kysely<any>) {
-    await db.schema.alterTable('store_items').addColumn('ttl_minutes', 'real').execute()
-    await db.schema.alterTable('store_items').addColumn('expires_at', 'integer').execute()
+    const { int, real } = ddl(db)
+    await db.schema.alterTable('store_items').addColumn('ttl_minutes', real).execute()
+    await db.schema.alterTable('store_items').addColumn('expires_at', int).execute()
     await db.schema.createIndex('store_items_expires').on('store_items').column('expires_at').where('expires_at', 'is not', null).execute()
   },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
+import { ddl } from './ddl.js'
 
 /**
  * Thread TTLs (`ttl` of `POST /threads` and `PATCH /threads/{id}`): a thread with `ttl_minutes` is
@@ -8,7 +9,7 @@ import type { Migration } from 'kysely/migration'
 export const threadTtlMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
   async up(db: Kysely<any>) {
-    await db.schema.alterTable('threads').addColumn('ttl_minutes', 'real').execute()
+    await db.schema.alterTable('threads').addColumn('ttl_minutes', ddl(db).real).execute()
   },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
   async down(db: Kysely<any>) {

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
+import { ddl } from './ddl.js'
 
 /**
  * Semantic search in the `/store` API. `store_items` learns how each item is indexed:
@@ -17,17 +18,17 @@ export const storeVectorsMigration: Migration = {
   async up(db: Kysely<any>) {
     await db.schema.alterTable('store_items').addColumn('index_fields', 'text').execute()
     await db.schema.alterTable('store_items').addColumn('embedded_with', 'text').execute()
-    await db.schema.createTable('store_vectors')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    const { now, int, blob, autoId } = ddl(db)
+    await autoId(db.schema.createTable('store_vectors'), 'id')
       .addColumn('tenant', 'text', (c) => c.notNull())
       .addColumn('namespace', 'text', (c) => c.notNull())
       .addColumn('key', 'text', (c) => c.notNull())
       .addColumn('field', 'text', (c) => c.notNull())
       .addColumn('text_sha', 'text', (c) => c.notNull())
       .addColumn('model', 'text', (c) => c.notNull())
-      .addColumn('dimensions', 'integer', (c) => c.notNull())
-      .addColumn('embedding', 'blob', (c) => c.notNull())
-      .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`))
+      .addColumn('dimensions', int, (c) => c.notNull())
+      .addColumn('embedding', blob, (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(now))
       .addUniqueConstraint('store_vectors_field', ['tenant', 'namespace', 'key', 'field'])
       .addForeignKeyConstraint('store_vectors_item', ['tenant', 'namespace', 'key'], 'store_items', ['tenant', 'namespace', 'key'],
         (fk) => fk.onDelete('cascade'))

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Migration } from 'kysely/migration'
+import { ddl } from './ddl.js'
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`
 
@@ -11,12 +12,14 @@ const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`
  * again, ids and the AUTOINCREMENT counter are kept so that a cited id never names another file).
  * Assistants just get a column: `''` is the tenant of assistants made outside any tenant (the graphs'
  * own assistants, an open server), visible to every tenant.
+ * Postgres alters keys in place ({@link postgresRekey}); its RAG tables have no FTS triggers to remake.
  */
 export const ragAssistantTenantsMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
   async up(db: Kysely<any>) {
     await db.schema.alterTable('assistants').addColumn('tenant', 'text', (c) => c.notNull().defaultTo('')).execute()
     await db.schema.createIndex('assistants_tenant').on('assistants').columns(['tenant', 'created_at']).execute()
+    if (ddl(db).pg) return postgresRekey(db)
 
     // PRAGMA foreign_keys is a no-op inside a transaction: kysely runs SQLite migrations outside one
     await sql`PRAGMA foreign_keys = OFF`.execute(db)
@@ -77,4 +80,20 @@ export const ragAssistantTenantsMigration: Migration = {
       await sql`PRAGMA foreign_keys = ON`.execute(db)
     }
   },
+}
+
+/** The same change on Postgres, which can drop and add keys: constraint names are Postgres's defaults from 003. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
+async function postgresRekey(db: Kysely<any>): Promise<void> {
+  for (const stmt of [
+    sql`ALTER TABLE rag_documents DROP CONSTRAINT rag_documents_collection_fkey`,
+    sql`ALTER TABLE rag_collections ADD COLUMN tenant text NOT NULL DEFAULT ''`,
+    sql`ALTER TABLE rag_collections DROP CONSTRAINT rag_collections_pkey`,
+    sql`ALTER TABLE rag_collections ADD PRIMARY KEY (tenant, name)`,
+    sql`ALTER TABLE rag_documents ADD COLUMN tenant text NOT NULL DEFAULT ''`,
+    sql`ALTER TABLE rag_documents DROP CONSTRAINT rag_documents_source`,
+    sql`ALTER TABLE rag_documents ADD CONSTRAINT rag_documents_source UNIQUE (tenant, collection, source)`,
+    sql`ALTER TABLE rag_documents ADD FOREIGN KEY (tenant, collection) REFERENCES rag_collections (tenant, name) ON DELETE CASCADE`,
+    sql`CREATE INDEX rag_documents_tenant ON rag_documents (tenant, collection)`,
+  ]) await stmt.execute(db)
 }

@@ -5,14 +5,14 @@ import { Command } from '@langchain/langgraph'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { OfflineChatModel } from '../../agents/offline-model.js'
 import { buildSdlcGraph, MAX_REJECTIONS, MAX_TEST_LOOPS } from '../../graphs/sdlc-graph.js'
-import { openDb, type OpenedDb } from '../../store/db.js'
+import { openDb, type OpenedSqlite } from '../../store/db.js'
 import { KyselySaver } from '../../store/kysely-saver.js'
 
 type Payload = { phase: string; attempt: number; error?: string }
 
 describe('sdlc graph routing', () => {
   let dir: string
-  let store: OpenedDb
+  let store: OpenedSqlite
   let graph: ReturnType<typeof buildSdlcGraph>
   const cfg = (id: string) => ({ configurable: { thread_id: id } })
 

@@ -1,12 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { openDb, type OpenedDb } from '../../store/db.js'
+import { openDb, type OpenedSqlite } from '../../store/db.js'
 
 /** A migrated SQLite file plus a folder to write corpus files into, removed by `cleanup`. */
 export interface TempRag {
   dir: string
-  store: OpenedDb
+  store: OpenedSqlite
   /** Writes `text` at `rel` under the corpus folder (creating folders) and returns the absolute path. */
   write(rel: string, text: string | Buffer): string
   cleanup(): Promise<void>

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { AIMessage, HumanMessage } from '@langchain/core/messages'
 import { Annotation, END, MemorySaver, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDb, type OpenedDb } from '../../store/db.js'
+import { openDb, type OpenedSqlite } from '../../store/db.js'
 import { KyselySaver } from '../../store/kysely-saver.js'
 import { StatementCache } from '../../store/checkpoint-statements.js'
 import { appendedTail } from '../../store/checkpoint-value-writer.js'
@@ -38,7 +38,7 @@ const run = (saver: KyselySaver, thread: string, limit: number) =>
 
 describe('KyselySaver storage layout', () => {
   let dir: string
-  let store: OpenedDb
+  let store: OpenedSqlite
   let saver: KyselySaver
   const blobs = (thread: string, channel: string) =>
     store.sqlite
@@ -136,7 +136,7 @@ describe('KyselySaver storage layout', () => {
 
 describe('KyselySaver with LangChain messages', () => {
   let dir: string
-  let store: OpenedDb
+  let store: OpenedSqlite
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sy-saver-'))
     store = await openDb(join(dir, 'saver.db'))

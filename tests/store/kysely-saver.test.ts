@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Annotation, Command, END, INTERRUPT, MemorySaver, START, StateGraph, interrupt, type BaseCheckpointSaver } from '@langchain/langgraph'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDb, type OpenedDb } from '../../store/db.js'
+import { openDb, type OpenedSqlite } from '../../store/db.js'
 import { KyselySaver } from '../../store/kysely-saver.js'
 
 // KyselySaver behind real LangGraph graphs, on a real SQLite file, checked against MemorySaver where it matters.
@@ -58,7 +58,7 @@ async function history(graph: ReturnType<typeof loop>, id: string) {
 
 describe('KyselySaver with LangGraph', () => {
   let dir: string
-  let store: OpenedDb
+  let store: OpenedSqlite
   let saver: KyselySaver
 
   beforeEach(async () => {

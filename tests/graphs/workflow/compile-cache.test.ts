@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDb, type OpenedDb } from '../../../store/db.js'
+import { openDb, type OpenedSqlite } from '../../../store/db.js'
 import { KyselySaver } from '../../../store/kysely-saver.js'
 import { cfg, compileFile, tempDir, type Out } from './compile-helpers.js'
 
@@ -23,7 +23,7 @@ steps:
 
 describe('compileWorkflow: the step cache', () => {
   let t: ReturnType<typeof tempDir>
-  let store: OpenedDb
+  let store: OpenedSqlite
   let clock: number
   beforeEach(async () => { t = tempDir(); store = await openDb(join(t.dir, 'sy.db')); clock = 1_000_000 })
   afterEach(async () => { await store.close(); t.cleanup() })

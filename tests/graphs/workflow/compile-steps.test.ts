@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { Command } from '@langchain/langgraph'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { DocSearch } from '../../../agents/retriever-tool.js'
-import { openDb, type OpenedDb } from '../../../store/db.js'
+import { openDb, type OpenedSqlite } from '../../../store/db.js'
 import { KyselySaver } from '../../../store/kysely-saver.js'
 import { cfg, compileFile, tempDir, type Out } from './compile-helpers.js'
 
@@ -26,7 +26,7 @@ steps:
 
 describe('compileWorkflow: human, agent and workflow steps', () => {
   let t: ReturnType<typeof tempDir>
-  let store: OpenedDb
+  let store: OpenedSqlite
   beforeEach(async () => { t = tempDir(); store = await openDb(join(t.dir, 'sy.db')) })
   afterEach(async () => { await store.close(); t.cleanup() })
 
