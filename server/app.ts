@@ -3,6 +3,7 @@ import { AppError } from '../store/app-error.js'
 import type { AppDeps, RouteFactory, RouteGroup } from './app-deps.js'
 import { apiKeyAuth } from './auth.js'
 import { bodySizeLimit } from './body-size-limit.js'
+import { jsonDepthLimit } from './json-depth-limit.js'
 import { customAuth } from './custom-auth.js'
 import { corsMiddleware } from './http-config.js'
 import { ensureGraphAssistants } from '../runtime/graph-assistants.js'
@@ -57,6 +58,8 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', bodySizeLimit(maxSize, () => {
     throw new AppError('TOO_LARGE', `request body larger than ${maxSize} bytes`, { details: { max_bytes: maxSize } })
   }))
+  // a body that parses but nests thousands deep would overflow the stack of whatever recurses over it next
+  app.use('*', jsonDepthLimit())
   // the page itself needs no key (its requests to the API do); paths outside / and /ui/* pass through
   if (deps.webDir) app.use('*', webStatic(deps.webDir))
   if (deps.customAuth) app.use('*', customAuth(deps.customAuth, deps.rt))

@@ -12,6 +12,7 @@ import { errorFrame, protocolFault, successFrame, type ErrorFrame, type ServerFr
 import { injectInput } from './inject-command.js'
 import { forkState, respondInput, startRun } from './run-commands.js'
 import { getState, listCheckpoints } from './state-commands.js'
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../json-depth-limit.js'
 import { reconnect, subscribe, unsubscribe } from './subscription-commands.js'
 
 type Handler = (ctx: CommandContext, params: unknown, id: number) => Promise<CommandAnswer>
@@ -38,6 +39,7 @@ export const PROTOCOL_METHODS = Object.keys(COMMANDS)
  */
 export function parseFrame(text: string): { command: CommandFrame } | { error: ErrorFrame } {
   let json: unknown
+  if (jsonTooDeep(text)) return { error: errorFrame(null, protocolFault('invalid_argument', `protocol commands may nest at most ${MAX_JSON_DEPTH} levels of arrays and objects`)) }
   try {
     json = JSON.parse(text)
   } catch {
