@@ -11,6 +11,7 @@ import { registerServeCommand } from './serve-command.js'
 import { registerThreadCommands } from './thread-commands.js'
 import { registerTestCommand } from './test-command.js'
 import { registerValidateCommand } from './validate-command.js'
+import { registerWorkerCommand } from './worker-command.js'
 import type { Out } from './render.js'
 
 /** Builds the `switchyard` program. Output goes through `out` so tests and pipes see the same text. */
@@ -30,6 +31,7 @@ export function buildProgram(out: Out, err: (s: string) => void, setCode: (n: nu
   registerMiscCommands(program, out)
   addRagEvalCommand(registerRagCommands(program, out), out, setCode)
   registerServeCommand(program, out)
+  registerWorkerCommand(program, out)
   registerValidateCommand(program, out, setCode)
   registerTestCommand(program, out, setCode)
   for (const c of program.commands) {

@@ -6,7 +6,7 @@ import { dbPathOf, graphsOf, type GlobalOpts } from './context.js'
 import { UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
 
-interface ServeFlags { port: string; host: string; cors?: string; concurrency: string; shutdownGrace: string; metrics?: boolean }
+interface ServeFlags { port: string; host: string; cors?: string; concurrency: string; workers?: string; shutdownGrace: string; metrics?: boolean }
 
 const portOf = (v: string) => {
   const n = Number(v)
@@ -14,7 +14,21 @@ const portOf = (v: string) => {
   return n
 }
 
-const untilSignal = () => new Promise<NodeJS.Signals>((resolve) => {
+/** A `--concurrency`/`--workers` value: runs executed at once by this process (`min` 0 lets `--workers 0` serve the API only). */
+export function slotsOf(flag: string, v: string, min = 1): number {
+  const n = Number(v)
+  if (!/^\d+$/.test(v) || n < min || n > 1000) throw new UsageError(`${flag} must be an integer from ${min} to 1000, got "${v}"`)
+  return n
+}
+
+/** `--shutdown-grace` in ms. */
+export function graceOf(v: string): number {
+  const n = Number(v)
+  if (!/^\d+$/.test(v) || n > 3_600_000) throw new UsageError(`--shutdown-grace must be a number of milliseconds up to 3600000, got "${v}"`)
+  return n
+}
+
+export const untilSignal = () => new Promise<NodeJS.Signals>((resolve) => {
   const on = (s: NodeJS.Signals) => { process.off('SIGINT', on); process.off('SIGTERM', on); resolve(s) }
   process.on('SIGINT', on)
   process.on('SIGTERM', on)
@@ -29,6 +43,7 @@ export function registerServeCommand(program: Command, out: Out) {
     .option('--config <path>', 'a langgraph.json: serve exactly its graphs, with its env, auth, http and store settings')
     .option('--builtins', 'with --config, serve the built-in graphs and YAML workflows beside its graphs (a config graph wins a shared name)')
     .option('--concurrency <n>', 'runs executed at once by this process', '10')
+    .option('--workers <n>', 'run slots in this process, as --concurrency; 0 serves the API only (runs go to `switchyard worker` processes)')
     .option('--metrics', 'serve Prometheus metrics at GET /metrics (behind the API keys when they are set)')
     .option('--shutdown-grace <ms>', 'on SIGTERM/SIGINT, how long runs in progress may finish before they are put back in the queue', '10000')
     .action(async (o: ServeFlags, cmd: Command) => {
@@ -40,10 +55,8 @@ export function registerServeCommand(program: Command, out: Out) {
       ])
       const [{ WEB_DIST_DIR }, { serveOptionsOf }] = await Promise.all([import('../server/web-static.js'), import('../server/project-options.js')])
       const port = portOf(o.port)
-      const concurrency = Number(o.concurrency)
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw new UsageError(`--concurrency must be an integer from 1 to 1000, got "${o.concurrency}"`)
-      const graceMs = Number(o.shutdownGrace)
-      if (!/^\d+$/.test(o.shutdownGrace) || graceMs > 3_600_000) throw new UsageError(`--shutdown-grace must be a number of milliseconds up to 3600000, got "${o.shutdownGrace}"`)
+      const concurrency = o.workers !== undefined ? slotsOf('--workers', o.workers, 0) : slotsOf('--concurrency', o.concurrency)
+      const graceMs = graceOf(o.shutdownGrace)
       const logger = (() => {
         try {
           return createLogger({ level: process.env.SWITCHYARD_LOG_LEVEL })
@@ -62,18 +75,18 @@ export function registerServeCommand(program: Command, out: Out) {
         if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
         throw e
       })
-      const queue = await startRunQueue(srv.rt, {
+      const queue = concurrency === 0 ? undefined : await startRunQueue(srv.rt, {
         concurrency,
         logger,
         metrics: srv.metrics,
         onError: (e, run) => logger.error({ err: e, run_id: run.run_id }, 'run failed outside its graph'),
         onCronError: (e, cron) => logger.warn({ cron_id: cron.cron_id, reason: (e as Error).message }, 'cron firing skipped'),
       })
-      out.write(`switchyard: serving on ${srv.url} (database ${srv.rt.store.path}; ${fromConfig.customAuth ? 'custom auth' : apiKeys ? `${apiKeys.size} API keys` : 'open, no API keys'}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
+      out.write(`switchyard: serving on ${srv.url} (database ${srv.rt.store.path}; ${queue ? `${concurrency} run slots` : 'API only, runs go to workers'}; ${fromConfig.customAuth ? 'custom auth' : apiKeys ? `${apiKeys.size} API keys` : 'open, no API keys'}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
       out.write(existsSync(join(WEB_DIST_DIR, 'index.html')) ? `switchyard: web debugger at ${srv.url}/ui/\n` : 'switchyard: the web debugger is not built (run `npm run build:web`)\n')
       const signal = await untilSignal()
       out.write(`switchyard: ${signal}, stopping\n`)
-      await queue.stop({ graceMs })
+      await queue?.stop({ graceMs })
       await srv.close()
       logger.flush()
     })

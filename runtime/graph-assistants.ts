@@ -23,9 +23,13 @@ export const getAssistant = (rt: Runtime, idOrGraph: string): Promise<Assistant>
 export async function ensureGraphAssistants(rt: Runtime): Promise<void> {
   const repo = createAssistantRepo(rt.store.db)
   for (const def of rt.registry.list()) {
-    await repo.create(graphAssistantId(def.name), {
+    const id = graphAssistantId(def.name)
+    await repo.create(id, {
       graph_id: def.name, name: def.name, description: def.description,
       config: {}, context: {}, metadata: { created_by: 'system' },
-    }, 'do_nothing')
+    }, 'do_nothing').catch(async (e: unknown) => {
+      // processes starting together (an API process and its workers) race to create it: one wins
+      if (!(await repo.find(id))) throw e
+    })
   }
 }

@@ -5,7 +5,7 @@ import type { RunKwargs } from './run-kwargs.js'
 import { createRun } from './run-service.js'
 import { executeRun, type Settled } from './runner.js'
 import type { Runtime } from './runtime.js'
-import { isProcessAlive } from './process-alive.js'
+import { isDeadClaim } from './run-leases.js'
 
 /** What the CLI asks for. */
 export type LocalRunRequest =
@@ -46,7 +46,7 @@ async function prepare(rt: Runtime, req: LocalRunRequest): Promise<{ graph: stri
 /** Runs left `running` by a process that died: the thread may go on from its last checkpoint. */
 async function settleOrphans(rt: Runtime, threadId: string) {
   for (const r of await rt.runs.inflightRuns(threadId)) {
-    if (r.status === 'running' && r.pid !== process.pid && !isProcessAlive(r.pid)) {
+    if (r.status === 'running' && isDeadClaim(r, rt.leases.claimant.workerId)) {
       await rt.runs.finishRun(r.run_id, 'error', 'the process running it died; resume continues from the last checkpoint')
     }
   }

@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import { executeRun } from './runner.js'
 import type { Runtime } from './runtime.js'
 import { callWebhook, type WebhookOptions } from './webhook.js'
-import { isProcessAlive } from './process-alive.js'
+import { sweepDeadClaims } from './run-leases.js'
 import { delayUntil, startCronScheduler } from './cron-scheduler.js'
 
 /** What the run queue reports when a run ends (the server's Prometheus metrics implement it). */
@@ -50,8 +50,9 @@ export interface RunQueue {
 /**
  * The server's workers: claim pending runs from the store and execute them, up to `concurrency` at
  * once. Event-driven: creating a run or finishing one wakes the queue at once (no polling delay);
- * a timer wakes it when the next delayed run (`after_seconds`) is due. At start-up, runs left
- * `running` by a dead process go back to pending and continue from their last checkpoint.
+ * a timer wakes it when the next delayed run (`after_seconds`) is due. Each claim is a lease this
+ * process's heartbeat renews (rt.leases); at start-up and twice per lease, runs whose worker died go
+ * back to pending and continue from their last checkpoint on whichever worker claims them.
  */
 export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Promise<RunQueue> {
   const concurrency = opts.concurrency ?? 10
@@ -78,7 +79,7 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
         again = false
         while (!stopped && inflight.size < concurrency && (fresh > 0 || unknown || stuck)) {
           const id = freshIds.shift()
-          const run = (id !== undefined ? await rt.runs.claimRun(id, process.pid) : undefined) ?? await rt.runs.claimNext(process.pid)
+          const run = (id !== undefined ? await rt.runs.claimRun(id, rt.leases.claimant) : undefined) ?? await rt.runs.claimNext(rt.leases.claimant)
           if (!run) {
             fresh = 0
             freshIds.length = 0
@@ -146,9 +147,19 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
     wake(dueAt)
   }
 
-  await rt.runs.requeueOrphans(isProcessAlive)
+  const me = rt.leases.claimant.workerId
+  await sweepDeadClaims(rt.runs, me)
   rt.wake = queued
   wake()
+  // the sweeper: runs whose worker died (lease expired, or a dead process on this host) go back to the
+  // queue, to continue from their last checkpoint; twice per lease, so a takeover waits at most 1.5 leases
+  let sweeping = false
+  const sweeper = setInterval(() => {
+    if (sweeping || stopped) return
+    sweeping = true
+    sweepDeadClaims(rt.runs, me).then((n) => { if (n > 0) { unknown = true; wake() } }, () => undefined).finally(() => { sweeping = false })
+  }, Math.max(250, Math.floor(rt.leases.claimant.leaseMs / 2)))
+  sweeper.unref()
   const pollMs = opts.pollMs ?? 30_000
   const poll = pollMs > 0 ? setInterval(() => { timerDirty = true; unknown = true; wake() }, pollMs) : undefined
   poll?.unref()
@@ -162,6 +173,7 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
       stopped = true
       if (timer) clearTimeout(timer)
       if (poll) clearInterval(poll)
+      clearInterval(sweeper)
       offCommits()
       rt.wake = () => undefined
       await crons?.stop()

@@ -70,7 +70,7 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
     temporary: r.temporary ? 1 : 0,
     // the request's (or CLI command's) span: the run's span is its child even when a queue runs it later
     trace_parent: activeTraceparent() ?? null,
-  }, r.claimHere ? process.pid : undefined), binding])
+  }, r.claimHere ? rt.leases.claimant : undefined), binding])
   if (!r.claimHere) rt.wake(run.available_at ?? undefined, run.run_id)
   rt.bus.runCreated(threadId, run.run_id)
   return run
@@ -78,7 +78,8 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
 
 /**
  * Cancels a run: a pending one never starts; a running one in this process aborts at once; one
- * running in another process is flagged and aborts within that process's poll interval.
+ * running in another process is flagged and aborts when that process sees the flag (another
+ * connection's commit, or its heartbeat at the latest).
  * Checkpoints are kept (history is never rewritten); `rollback` also deletes the run itself.
  */
 export async function cancelRun(rt: Runtime, run: RunRow, action: CancelAction = 'interrupt'): Promise<void> {
@@ -91,7 +92,7 @@ export async function cancelRun(rt: Runtime, run: RunRow, action: CancelAction =
   if (run.status !== 'running') return
   const local = rt.controllers.get(run.run_id)
   if (local) local.abort(action)
-  else await rt.runs.requestCancel(run.thread_id)
+  else await rt.runs.requestCancel(run.thread_id, action)
 }
 
 /**

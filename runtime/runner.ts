@@ -10,6 +10,7 @@ import { parseKwargs } from './run-kwargs.js'
 import { inRunSpan } from './run-span.js'
 import type { Runtime } from './runtime.js'
 import { requeueWhenSpace } from './storage-full.js'
+import { LEASE_LOST } from './run-leases.js'
 import { wireJson } from './wire-json.js'
 import { errorData } from './serialize.js'
 
@@ -44,9 +45,10 @@ async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): P
   const graph = await rt.graphForRun(run.graph, { ...kw.config, configurable: { ...kw.config?.configurable, thread_id: run.thread_id } })
   const abort = new AbortController()
   rt.controllers.set(run.run_id, abort)
+  rt.leases.hold(run.run_id, abort)
   const poll = opts.cancelPollMs
     ? setInterval(() => {
-        rt.runs.isCancelRequested(run.run_id).then((yes) => { if (yes) abort.abort('interrupt') }, () => undefined)
+        rt.runs.cancelRequested(run.run_id).then((flag) => { if (flag > 0) abort.abort(flag === 2 ? 'rollback' : 'interrupt') }, () => undefined)
       }, opts.cancelPollMs)
     : undefined
 
@@ -72,6 +74,7 @@ async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): P
   if (kw.timer_for !== undefined && !(await interruptPending(rt, run, kw.timer_for))) {
     if (poll) clearInterval(poll)
     rt.controllers.delete(run.run_id)
+    rt.leases.release(run.run_id)
     await emit('metadata', { run_id: run.run_id, attempt: run.attempt, skipped: 'the interrupt is no longer pending' })
     await settle(rt, run, settled, undefined, undefined, false)
     return settled
@@ -127,6 +130,7 @@ async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): P
   } finally {
     if (poll) clearInterval(poll)
     rt.controllers.delete(run.run_id)
+    rt.leases.release(run.run_id)
   }
   if (storageFull) {
     opts.onStorageFull?.(run)
@@ -149,18 +153,23 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, see
     const interrupts = state.tasks.flatMap((t) => t.interrupts) as unknown[]
     return { values: state.values as unknown, interrupts, waiting: interrupts.length > 0 || (s.status !== 'error' && state.next.length > 0) }
   }
+  const me = rt.leases.claimant.workerId
+  // another worker took the run over (this one stalled past its lease): it is that worker's to settle
+  if (reason === LEASE_LOST) return
   if (reason === 'shutdown') {
     // the process is stopping: the run goes back to the queue and continues from its last checkpoint later
-    await rt.runs.requeueRun(run.run_id)
+    await rt.runs.requeueRun(run.run_id, me)
     rt.bus.end(run.run_id, undefined)
     return
   }
   const rolledBack = reason === 'rollback'
   if (rolledBack) await rt.runs.deleteRun(run.run_id)
-  const finish = async () => rolledBack ? undefined : rt.runs.finishRun(run.run_id, s.status, s.status === 'interrupted' ? 'cancelled' : s.error?.message ?? null)
+  // only while this worker still holds the run: a run settles exactly once, by its current owner
+  const finish = async () => rolledBack ? undefined : rt.runs.finishRun(run.run_id, s.status, s.status === 'interrupted' ? 'cancelled' : s.error?.message ?? null, me)
   let final: RunRow | undefined
   if (run.temporary) {
     final = await finish()
+    if (!final && !rolledBack) return
     // a stateless run's thread goes away; keep its final values for runs/wait
     const payload = wireJson((await ended()).values)
     await rt.runs.setPayload(run.run_id, payload)
@@ -172,7 +181,7 @@ async function settle(rt: Runtime, run: RunRow, s: Settled, reason: unknown, see
     rt.finalStates.remember(run.run_id, { values: end.values, interrupts: end.interrupts })
     const status = s.status === 'error' ? 'error' : end.waiting ? 'interrupted' : 'idle'
     // the run's status and its thread's, in one commit
-    ;[final] = await Promise.all([finish(), rt.runs.setThreadStatus(run.thread_id, status)])
+    ;[final] = await Promise.all([finish(), rt.runs.setThreadStatus(run.thread_id, status, { runId: run.run_id, workerId: me })])
     if (arm && s.status === 'success' && end.interrupts.length > 0) await armInterruptTimers(rt, run, end.interrupts as InterruptLike[])
   }
   rt.bus.end(run.run_id, final)

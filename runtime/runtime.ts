@@ -11,6 +11,7 @@ import { openStore, type OpenedDb } from '../store/db.js'
 import { KyselySaver } from '../store/kysely-saver.js'
 import { createRunRepo, type RunRepo } from '../store/run-repo.js'
 import { RunEventBus } from './event-bus.js'
+import { createRunLeases, leaseMsFrom, type RunLeases } from './run-leases.js'
 import { RecentStates } from './recent-states.js'
 
 /** Everything a run needs, opened once per process: the store, the checkpointer, the model, the graphs. */
@@ -28,6 +29,8 @@ export interface Runtime {
   webhookHosts: string[] | undefined
   /** Live tail of run event logs in this process. */
   bus: RunEventBus
+  /** This process's worker id and the leases of the runs it executes (heartbeat, cancel flags). */
+  leases: RunLeases
   /** Abort handles of the runs executing in this process, by run id. */
   controllers: Map<string, AbortController>
   /** The thread state each run ended with, kept briefly for the `runs/wait` answering it. */
@@ -84,9 +87,12 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
   // Postgres: other processes' writes are not watched here (cross-process wake-ups are the event bus's job there)
   const commits = store.dialect === 'sqlite' ? watchCommits(store.sqlite) : unwatchedCommits()
+  const runs = createRunRepo(store.db, { threadTtlMinutes: opts.threadTtlMinutes })
+  const leases = createRunLeases(runs, commits, { leaseMs: leaseMsFrom(opts.env ?? process.env) })
   return {
     store,
-    runs: createRunRepo(store.db, { threadTtlMinutes: opts.threadTtlMinutes }),
+    runs,
+    leases,
     threadTtlMinutes: opts.threadTtlMinutes,
     storeIndexFields: opts.storeIndexFields,
     checkpointer,
@@ -106,6 +112,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       return def.buildForRun ? def.buildForRun(deps, config) : graph(name)
     },
     close: () => {
+      leases.stop()
       commits.stop()
       return store.close()
     },

@@ -17,6 +17,7 @@ import { threadTtlMigration } from './migrations/013-thread-ttl.js'
 import { storeVectorsMigration } from './migrations/014-store-vectors.js'
 import { ragAssistantTenantsMigration } from './migrations/015-rag-assistant-tenants.js'
 import { runTraceMigration } from './migrations/016-run-trace.js'
+import { runLeaseMigration } from './migrations/017-run-lease.js'
 import { graphVersionsMigration } from './migrations/018-graph-versions.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
@@ -37,6 +38,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '014-store-vectors': storeVectorsMigration,
   '015-rag-assistant-tenants': ragAssistantTenantsMigration,
   '016-run-trace': runTraceMigration,
+  '017-run-lease': runLeaseMigration,
   '018-graph-versions': graphVersionsMigration,
 }
 

@@ -8,19 +8,32 @@ import { currentTenant, writeTenant } from './tenant-scope.js'
 
 const now = () => new Date().toISOString()
 
+/** Who claims a run: its process (pid, shown to operators), its worker id, and how long the claim holds without a heartbeat. */
+export interface Claimant { pid: number; workerId: string; leaseMs: number }
+
+/** A running run's claim, as the sweeper reads it. */
+export interface RunClaim { run_id: string; worker_id: string | null; pid: number | null; lease_expires_at: string | null }
+
+const leaseUntil = (c: Claimant) => new Date(Date.now() + c.leaseMs).toISOString()
+
 /**
- * What claiming a run sets: running in this process, one more attempt, and on the first attempt the
- * thread's head checkpoint as the run's start (where a rollback returns to and how a retried run
- * tells whether it got anywhere), in the same statement.
+ * What claiming a run sets: running by this worker until its lease expires, one more attempt, and on the
+ * first attempt the thread's head checkpoint as the run's start (where a rollback returns to and how a
+ * retried run tells whether it got anywhere), in the same statement.
  */
-const claimed = (pid: number) => ({
+const claimed = (c: Claimant) => ({
   status: 'running' as const,
-  pid,
+  pid: c.pid,
+  worker_id: c.workerId,
+  lease_expires_at: leaseUntil(c),
   attempt: sql<number>`attempt + 1`,
   start_checkpoint_id: sql<string | null>`case when attempt = 0 then (select c.checkpoint_id from checkpoints c
     where c.thread_id = runs.thread_id and c.checkpoint_ns = '' order by c.checkpoint_id desc limit 1)
     else start_checkpoint_id end`,
 })
+
+/** What putting a run back in the queue clears. */
+const unclaimed = () => ({ status: 'pending' as const, pid: null, worker_id: null, lease_expires_at: null, updated_at: now() })
 
 /** Threads, runs (the queue) and the per-run event log. Takes a db or a transaction, never opens one; threads a run creates get `threadTtlMinutes`. */
 export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } = {}) {
@@ -59,28 +72,37 @@ export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } =
     listThreads: (limit = 100): Promise<ThreadRow[]> =>
       threadsInScope().selectAll().orderBy('updated_at', 'desc').limit(limit).execute(),
 
-    async setThreadStatus(threadId: string, status: string): Promise<void> {
-      await db.updateTable('threads').set({ status, updated_at: now() }).where('thread_id', '=', threadId).execute()
+    /** Sets a thread's status; with `owner`, only while that worker still holds that run (a worker that lost its lease writes nothing). */
+    async setThreadStatus(threadId: string, status: string, owner?: { runId: string; workerId: string }): Promise<void> {
+      let q = db.updateTable('threads').set({ status, updated_at: now() }).where('thread_id', '=', threadId)
+      if (owner) q = q.where(({ exists, selectFrom }) => exists(selectFrom('runs').select('runs.run_id').where('runs.run_id', '=', owner.runId).where('runs.worker_id', '=', owner.workerId)))
+      await q.execute()
     },
 
     /**
      * Queues a run (status pending), numbered after the thread's other runs in the same statement. With
-     * `claimBy` (a pid) the run is inserted already claimed by that process — running, first attempt,
-     * started from the thread's head — so no run queue (of any process) can take it.
+     * `claimBy` the run is inserted already claimed by that worker — running, first attempt, started from
+     * the thread's head — so no run queue (of any process) can take it while its lease is renewed.
      */
-    async createRun(run: Omit<Insertable<RunTable>, 'status' | 'error' | 'pid' | 'ordinal'> & { kind: RunKind }, claimBy?: number): Promise<RunRow> {
+    async createRun(run: Omit<Insertable<RunTable>, 'status' | 'error' | 'pid' | 'ordinal' | 'worker_id' | 'lease_expires_at'> & { kind: RunKind }, claimBy?: Claimant): Promise<RunRow> {
       const ordinal = sql<number>`(select coalesce(max(r.ordinal), 0) + 1 from runs r where r.thread_id = ${run.thread_id})`
       const claim = claimBy === undefined ? { status: 'pending' as const, pid: null } : {
-        status: 'running' as const, pid: claimBy, attempt: 1,
+        status: 'running' as const, pid: claimBy.pid, worker_id: claimBy.workerId, lease_expires_at: leaseUntil(claimBy), attempt: 1,
         start_checkpoint_id: sql<string | null>`(select c.checkpoint_id from checkpoints c where c.thread_id = ${run.thread_id}
           and c.checkpoint_ns = '' order by c.checkpoint_id desc limit 1)`,
       }
       return db.insertInto('runs').values({ ...run, ...claim, error: null, ordinal }).returningAll().executeTakeFirstOrThrow()
     },
 
-    /** Settles a run; returns its row as stored (undefined when it is gone). */
-    finishRun: (runId: string, status: RunStatus, error: string | null = null): Promise<RunRow | undefined> =>
-      db.updateTable('runs').set({ status, error, updated_at: now() }).where('run_id', '=', runId).returningAll().executeTakeFirst(),
+    /**
+     * Settles a run; returns its row as stored (undefined when it is gone, or, with `owner`, when that
+     * worker no longer holds it: its lease ran out and the run was requeued, so the settle is not its to write).
+     */
+    finishRun: (runId: string, status: RunStatus, error: string | null = null, owner?: string): Promise<RunRow | undefined> => {
+      let q = db.updateTable('runs').set({ status, error, lease_expires_at: null, updated_at: now() }).where('run_id', '=', runId)
+      if (owner !== undefined) q = q.where('worker_id', '=', owner).where('status', '=', 'running')
+      return q.returningAll().executeTakeFirst()
+    },
 
     /** The id of the thread's latest root checkpoint, read without loading it. */
     async headCheckpointId(threadId: string): Promise<string | undefined> {
@@ -93,10 +115,10 @@ export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } =
      * Claims the oldest runnable pending run: due, and its thread has no running run (runs of a
      * thread never overlap). One UPDATE, so two workers can never claim the same run.
      */
-    async claimNext(pid: number): Promise<RunRow | undefined> {
+    async claimNext(by: Claimant): Promise<RunRow | undefined> {
       const t = now()
       return db.updateTable('runs')
-        .set({ ...claimed(pid), updated_at: t })
+        .set({ ...claimed(by), updated_at: t })
         .where('status', '=', 'pending')
         .where('run_id', '=', (eb) => eb.selectFrom('runs as r').select('r.run_id')
           .where('r.status', '=', 'pending')
@@ -108,9 +130,9 @@ export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } =
     },
 
     /** Claims one given pending run, if its thread is free (the CLI runs exactly its own run). */
-    claimRun: (runId: string, pid: number): Promise<RunRow | undefined> =>
+    claimRun: (runId: string, by: Claimant): Promise<RunRow | undefined> =>
       db.updateTable('runs')
-        .set({ ...claimed(pid), updated_at: now() })
+        .set({ ...claimed(by), updated_at: now() })
         .where('run_id', '=', runId).where('status', '=', 'pending')
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('runs as x').select('x.run_id')
           .whereRef('x.thread_id', '=', 'runs.thread_id').where('x.status', '=', 'running'))))
@@ -130,20 +152,42 @@ export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } =
     inflightRuns: (threadId: string): Promise<RunRow[]> =>
       db.selectFrom('runs').selectAll().where('thread_id', '=', threadId).where('status', 'in', ['pending', 'running']).orderBy('created_at').execute(),
 
-    /** Puts a run this process was running back in the queue (a graceful shutdown): the next claim continues it. */
-    async requeueRun(runId: string): Promise<void> {
-      await db.updateTable('runs').set({ status: 'pending', pid: null, updated_at: now() }).where('run_id', '=', runId).where('status', '=', 'running').execute()
+    /** Puts a run this worker was running back in the queue (a graceful shutdown): the next claim continues it. */
+    async requeueRun(runId: string, owner?: string): Promise<void> {
+      let q = db.updateTable('runs').set(unclaimed()).where('run_id', '=', runId).where('status', '=', 'running')
+      if (owner !== undefined) q = q.where('worker_id', '=', owner)
+      await q.execute()
     },
 
-    /** Runs left running by processes that died (crash recovery at start-up). */
-    async requeueOrphans(isAlive: (pid: number | null) => boolean): Promise<RunRow[]> {
-      const running = await db.selectFrom('runs').selectAll().where('status', '=', 'running').execute()
-      const orphans = running.filter((r) => !isAlive(r.pid))
-      for (const r of orphans) {
-        await db.updateTable('runs').set({ status: 'pending', pid: null, updated_at: now() }).where('run_id', '=', r.run_id).where('status', '=', 'running').execute()
-      }
-      return orphans
+    /** The claims of every running run (what the sweeper judges). */
+    runningClaims: (): Promise<RunClaim[]> =>
+      db.selectFrom('runs').select(['run_id', 'worker_id', 'pid', 'lease_expires_at']).where('status', '=', 'running').execute(),
+
+    /**
+     * Requeues a running run if it is still held by the claim the sweeper judged dead (compare-and-set on
+     * its worker and lease, so of several sweepers one wins, and a renewed lease is never taken). True when requeued.
+     */
+    async requeueClaim(c: RunClaim): Promise<boolean> {
+      let q = db.updateTable('runs').set(unclaimed()).where('run_id', '=', c.run_id).where('status', '=', 'running')
+      q = c.worker_id === null ? q.where('worker_id', 'is', null) : q.where('worker_id', '=', c.worker_id)
+      q = c.lease_expires_at === null ? q.where('lease_expires_at', 'is', null) : q.where('lease_expires_at', '=', c.lease_expires_at)
+      return Number((await q.executeTakeFirst()).numUpdatedRows) > 0
     },
+
+    /**
+     * Extends the leases of the runs this worker executes (the heartbeat); answers the ones it still
+     * holds, with their cancel flags. A run missing from the answer was taken from it (lease expired).
+     */
+    async renewLeases(workerId: string, runIds: string[], leaseMs: number): Promise<{ run_id: string; cancel_requested: number }[]> {
+      if (runIds.length === 0) return []
+      return db.updateTable('runs').set({ lease_expires_at: new Date(Date.now() + leaseMs).toISOString() })
+        .where('worker_id', '=', workerId).where('status', '=', 'running').where('run_id', 'in', runIds)
+        .returning(['run_id', 'cancel_requested']).execute()
+    },
+
+    /** The cancel flags of some runs (0 none, 1 interrupt, 2 rollback), read without writing. */
+    cancelFlags: (runIds: string[]): Promise<{ run_id: string; cancel_requested: number }[]> =>
+      runIds.length === 0 ? Promise.resolve([]) : db.selectFrom('runs').select(['run_id', 'cancel_requested']).where('run_id', 'in', runIds).where('cancel_requested', '>', 0).execute(),
 
     /** Removes only the thread row (a stateless run keeps its own record). */
     async deleteThreadRow(threadId: string): Promise<void> {
@@ -192,16 +236,17 @@ export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } =
     runningRuns: (threadId: string): Promise<RunRow[]> =>
       db.selectFrom('runs').selectAll().where('thread_id', '=', threadId).where('status', '=', 'running').execute(),
 
-    /** Flags every running run of the thread; the process running it sees the flag and aborts. */
-    async requestCancel(threadId: string): Promise<number> {
-      const r = await db.updateTable('runs').set({ cancel_requested: 1, updated_at: now() })
+    /** Flags every running run of the thread (1 interrupt, 2 rollback); the worker running it sees the flag and aborts. */
+    async requestCancel(threadId: string, action: 'interrupt' | 'rollback' = 'interrupt'): Promise<number> {
+      const r = await db.updateTable('runs').set({ cancel_requested: action === 'rollback' ? 2 : 1, updated_at: now() })
         .where('thread_id', '=', threadId).where('status', '=', 'running').executeTakeFirst()
       return Number(r.numUpdatedRows)
     },
 
-    async isCancelRequested(runId: string): Promise<boolean> {
+    /** A run's cancel flag: 0 none, 1 interrupt, 2 rollback. */
+    async cancelRequested(runId: string): Promise<number> {
       const r = await db.selectFrom('runs').select('cancel_requested').where('run_id', '=', runId).executeTakeFirst()
-      return r?.cancel_requested === 1
+      return r?.cancel_requested ?? 0
     },
 
     /** Appends one event; `data` is already JSON (serialized once, stored and sent as is). */

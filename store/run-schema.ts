@@ -49,6 +49,10 @@ export interface RunTable {
   trace_parent: string | null
   /** W3C traceparent of the run's own span (its latest attempt), once it started traced. */
   trace_span: string | null
+  /** The worker holding a running run's claim (`host/pid/nonce`); null when not running. */
+  worker_id: string | null
+  /** Until when that claim holds unless the worker's heartbeat renews it (ISO); then the sweeper requeues the run. */
+  lease_expires_at: string | null
 }
 
 export interface RunEventTable {

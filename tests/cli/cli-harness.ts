@@ -38,6 +38,22 @@ export function spawnServe(args: string[], env: Record<string, string> = {}, ser
   return { child, url }
 }
 
+/** Starts `switchyard ... worker` (args before `worker` go first); `ready` resolves with its worker id once it claims runs. */
+export function spawnWorker(args: string[], env: Record<string, string> = {}, workerArgs: string[] = []): { child: ChildProcess; ready: Promise<string> } {
+  const child = spawnCli([...args, 'worker', ...workerArgs], env)
+  const ready = new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /worker (\S+) ready/.exec(out)
+      if (m) resolve(m[1]!)
+    })
+    child.stderr?.on('data', (d: Buffer) => { out += d.toString() })
+    child.once('exit', (code, sig) => reject(new Error(`worker exited with ${code ?? sig}: ${out}`)))
+  })
+  return { child, ready }
+}
+
 const parseLines = (s: string) =>
   s.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
 
