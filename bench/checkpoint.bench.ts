@@ -219,15 +219,17 @@ const fmt = (x: number | undefined, digits = 2) => (x === undefined ? 'n/a' : x.
 const mb = (x: number | undefined) => (x === undefined ? 'n/a' : `${(x / 1024 / 1024).toFixed(2)} MB`)
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? 'n/a' : `${(a / b).toFixed(2)}x`)
 
+// BENCH_SECTIONS=c runs only (c), the served history (a short run while the machine is shared)
+const SECTIONS = process.env.BENCH_SECTIONS ?? 'abc'
 const started = performance.now()
-const sync = await linear('sync')
-const asyncMode = await linear('async')
-const long = await longThread()
+const sync = SECTIONS.includes('a') ? await linear('sync') : new Map<string, number>()
+const asyncMode = SECTIONS.includes('a') ? await linear('async') : new Map<string, number>()
+const long = SECTIONS.includes('b') ? await longThread() : new Map<string, LongResult>()
 const served = await httpHistory()
 rmSync(dir, { recursive: true, force: true })
 
 const k = (m: Map<string, number>) => [m.get('KyselySaver'), m.get('SqliteSaver'), m.get('MemorySaver')] as const
-const L = (f: (r: LongResult) => number | undefined) => ['KyselySaver', 'SqliteSaver', 'MemorySaver'].map((n) => f(long.get(n)!))
+const L = (f: (r: LongResult) => number | undefined) => ['KyselySaver', 'SqliteSaver', 'MemorySaver'].map((n) => (long.has(n) ? f(long.get(n)!) : undefined))
 const rows: [string, string, string, string, string, string][] = []
 const row = (metric: string, v: readonly (number | undefined)[], show: (x: number | undefined) => string, target: string) =>
   rows.push([metric, show(v[0]), show(v[1]), show(v[2]), ratio(v[0], v[1]), target])
@@ -235,7 +237,7 @@ row(`10-node linear, ms/step, sync (${RUNS} runs, median of ${ROUNDS} rounds)`, 
 row(`10-node linear, ms/step, async default (${RUNS} runs, median of ${ROUNDS} rounds)`, k(asyncMode), (x) => fmt(x, 3), '')
 row(`${STEPS}-step thread, write ms/step (sync)`, L((r) => r.writeMsPerStep), (x) => fmt(x, 3), '')
 row(`${STEPS}-step thread, bytes on disk`, L((r) => r.bytes), mb, '≤ 2 MB')
-const cps = long.get('KyselySaver')!.checkpoints
+const cps = long.get('KyselySaver')?.checkpoints ?? 'n/a'
 const historyLabel = `${STEPS}-step thread, getStateHistory ms (${cps} checkpoints, median of ${HISTORY_RUNS} after ${HISTORY_WARMUP} warm-up)`
 row(historyLabel, L((r) => r.historyMs), (x) => fmt(x, 1), '≤ 50 ms')
 row(`${STEPS}-step thread, getStateHistory ms, best run`, L((r) => r.historyMinMs), (x) => fmt(x, 1), '')
