@@ -83,13 +83,20 @@ export async function readThreadState(rt: Runtime, threadId: string, opts: { che
   return toThreadState(snapshot)
 }
 
-/** `POST /threads/{id}/history`: checkpoints newest first, `before` one, matching `metadata`. */
-export async function readThreadHistory(rt: Runtime, threadId: string, q: { limit: number; before?: string; metadata?: Record<string, unknown>; checkpoint?: Record<string, unknown> }): Promise<ThreadState[]> {
+/**
+ * `POST /threads/{id}/history`: checkpoints newest first, `before` one, matching `metadata`. `pick`
+ * shapes each state as it is read (a `select`), so the ones left out (a timeline's `values`) are not
+ * all kept until the response is written.
+ */
+export async function readThreadHistory<T = ThreadState>(rt: Runtime, threadId: string, q: { limit: number; before?: string; metadata?: Record<string, unknown>; checkpoint?: Record<string, unknown> }, pick?: (s: ThreadState) => T): Promise<T[]> {
   const { graph } = await threadAndGraph(rt, threadId)
   if (!graph) return []
-  const out: ThreadState[] = []
+  const out: T[] = []
   const config = { configurable: { checkpoint_ns: '', ...q.checkpoint, thread_id: threadId } }
   const before = q.before !== undefined ? { configurable: { checkpoint_id: q.before } } : undefined
-  for await (const s of graph.getStateHistory(config, { limit: q.limit, before, filter: q.metadata })) out.push(toThreadState(s))
+  for await (const s of graph.getStateHistory(config, { limit: q.limit, before, filter: q.metadata })) {
+    const state = toThreadState(s)
+    out.push(pick ? pick(state) : state as T)
+  }
   return out
 }

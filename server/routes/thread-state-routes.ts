@@ -36,13 +36,13 @@ export function threadStateRoutes({ rt }: AppDeps) {
     })
     .get('/threads/:thread_id/history', zValidator('query', HistoryQuery, invalidInput), async (c) => {
       const { select, ...q } = c.req.valid('query')
-      return sendJson(c, (await readThreadHistory(rt, c.req.param('thread_id'), q)).map((s) => selectState(s, select)))
+      return sendJson(c, await readThreadHistory(rt, c.req.param('thread_id'), q, (s) => selectState(s, select)))
     })
     .post('/threads/:thread_id/history', zValidator('json', HistoryBody, invalidInput), async (c) => {
       const b = c.req.valid('json')
       const states = await readThreadHistory(rt, c.req.param('thread_id'), {
         limit: b.limit, before: b.before ?? undefined, metadata: b.metadata ?? undefined, checkpoint: b.checkpoint ?? undefined,
-      })
-      return sendJson(c, states.map((s) => selectState(s, b.select)))
+      }, (s) => selectState(s, b.select))
+      return sendJson(c, states)
     })
 }
