@@ -12,6 +12,7 @@ export const paths = {
   thread: (threadId: string) => `/threads/${seg(threadId)}`,
   checkpoint: (threadId: string, checkpointId: string) => `/threads/${seg(threadId)}/checkpoints/${seg(checkpointId)}`,
   run: (threadId: string, runId: string) => `/threads/${seg(threadId)}/runs/${seg(runId)}`,
+  openFile: () => '/open',
   settings: () => '/settings',
 }
 

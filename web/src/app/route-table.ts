@@ -3,9 +3,11 @@ import { AssistantView } from '../views/assistant-view.js'
 import { AssistantsView } from '../views/assistants-view.js'
 import { CheckpointView } from '../views/checkpoint-view.js'
 import { HomeView } from '../views/home-view.js'
+import { RunView } from '../views/run-view.js'
 import { SettingsView } from '../views/settings-view.js'
 import { ThreadView } from '../views/thread-view.js'
 import { ThreadsView } from '../views/threads-view.js'
+import { OpenFileView } from '../timetravel/open-file-view.js'
 
 export interface AppRoute {
   /** A wouter pattern relative to BASE (`/threads/:threadId`). */
@@ -25,6 +27,8 @@ export const ROUTES: AppRoute[] = [
   { path: '/assistants/:assistantId', view: AssistantView },
   { path: '/threads', view: ThreadsView, nav: 'Threads' },
   { path: '/threads/:threadId/checkpoints/:checkpointId', view: CheckpointView },
+  { path: '/threads/:threadId/runs/:runId', view: RunView },
   { path: '/threads/:threadId', view: ThreadView },
+  { path: '/open', view: OpenFileView, nav: 'Open file' },
   { path: '/settings', view: SettingsView, nav: 'Settings' },
 ]
