@@ -39,7 +39,7 @@ describe.skipIf(!browserRunnable)('the web debugger shell in Chromium, served by
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('interrupted')
     const history = await srv.client.threads.getHistory(threadId, { limit: 100 })
     const oldest = history.at(-1)!.checkpoint.checkpoint_id!
-    await page.getByRole('link', { name: oldest }).click()
+    await page.getByTestId(`cp-${oldest}`).click()
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/ui/threads/${threadId}/checkpoints/${oldest}`)
     await page.getByRole('heading', { name: `Checkpoint ${oldest}` }).waitFor()
     // a reload is a deep link: the server answers it with the page, the router with the checkpoint

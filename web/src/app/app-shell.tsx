@@ -32,7 +32,7 @@ export function AppShell() {
       <ConnectionBanner />
       <main id="main" tabIndex={-1}>
         <Switch>
-          {ROUTES.map((r) => <Route key={r.path} path={r.path} component={r.view} />)}
+          {ROUTES.map((r) => <Route key={r.group ?? r.path} path={r.path} component={r.view} />)}
           <Route component={NotFoundView} />
         </Switch>
       </main>

@@ -5,7 +5,6 @@ import { CheckpointView } from '../views/checkpoint-view.js'
 import { HomeView } from '../views/home-view.js'
 import { RunView } from '../views/run-view.js'
 import { SettingsView } from '../views/settings-view.js'
-import { ThreadView } from '../views/thread-view.js'
 import { ThreadsView } from '../views/threads-view.js'
 import { OpenFileView } from '../timetravel/open-file-view.js'
 
@@ -15,6 +14,8 @@ export interface AppRoute {
   view: ComponentType
   /** Shown in the top navigation when set. */
   nav?: string
+  /** Rows of one group share one mounted view (the thread and its checkpoints: the scrubber keeps its focus). */
+  group?: string
 }
 
 /**
@@ -26,9 +27,9 @@ export const ROUTES: AppRoute[] = [
   { path: '/assistants', view: AssistantsView, nav: 'Assistants' },
   { path: '/assistants/:assistantId', view: AssistantView },
   { path: '/threads', view: ThreadsView, nav: 'Threads' },
-  { path: '/threads/:threadId/checkpoints/:checkpointId', view: CheckpointView },
+  { path: '/threads/:threadId/checkpoints/:checkpointId', view: CheckpointView, group: 'thread' },
   { path: '/threads/:threadId/runs/:runId', view: RunView },
-  { path: '/threads/:threadId', view: ThreadView },
+  { path: '/threads/:threadId', view: CheckpointView, group: 'thread' },
   { path: '/open', view: OpenFileView, nav: 'Open file' },
   { path: '/settings', view: SettingsView, nav: 'Settings' },
 ]

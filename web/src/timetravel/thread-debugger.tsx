@@ -152,7 +152,10 @@ function ForkPanel({ source, assistantId, tree, selected, values, graph, onForke
   }
   const fork = async (run: boolean) => {
     const r = await call((c) => c.threads.updateState(source.threadId, { values: edits(), checkpointId: selected, ...(asNode ? { asNode } : {}) }))
-    const cp = String((r.configurable as Record<string, unknown>).checkpoint_id)
+    // the official server answers {checkpoint: {...}}, the SDK's type says {configurable: {...}}
+    const answer = r as { checkpoint?: { checkpoint_id?: string }; configurable?: { checkpoint_id?: string } }
+    const cp = answer.checkpoint?.checkpoint_id ?? answer.configurable?.checkpoint_id
+    if (!cp) throw new Error(`the server answered the fork with no checkpoint: ${JSON.stringify(r)}`)
     if (run && assistantId) {
       const started = await call((c) => c.runs.create(source.threadId, assistantId, { input: null, checkpointId: cp }))
       await call((c) => c.runs.join(source.threadId, started.run_id))
