@@ -46,7 +46,7 @@ describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff
     await page.getByTestId('debugger').waitFor({ timeout: 30_000 })
     await expect.poll(() => page.locator('button[data-checkpoint]').count(), { timeout: 20_000 }).toBe(history.length)
     expect(await page.getByTestId('debugger').getAttribute('data-selected')).toBe(history[0]!.checkpoint.checkpoint_id)
-    await page.locator('[data-testid="graph"] .react-flow__node').first().waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="debugger"] [data-testid="graph"] .react-flow__node').first().waitFor({ timeout: 30_000 })
     // the waterfall: the queue wait, one attempt, and a span per task the run streamed (driver ran 3 times)
     const rows = page.locator('.waterfall .wf-row')
     await expect.poll(() => page.locator('.wf-node').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(6)
@@ -66,7 +66,7 @@ describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff
     const { page, errors } = await openPage(browser, `${srv.url}/ui/threads/${threadId}`)
     const scrubber = page.getByTestId('scrubber')
     await scrubber.waitFor({ timeout: 30_000 })
-    await page.locator('[data-testid="graph"] .react-flow__node').first().waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="debugger"] [data-testid="graph"] .react-flow__node').first().waitFor({ timeout: 30_000 })
     await scrubber.focus()
     await page.keyboard.press('Home')
     const oldest = history.at(-1)!.checkpoint.checkpoint_id
@@ -78,8 +78,8 @@ describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff
     await expect.poll(() => page.getByTestId('scrub-pos').textContent()).toContain(`checkpoint 3 of ${history.length}`)
     expect(await page.getByTestId('debugger').getAttribute('data-selected')).toBe(third.checkpoint.checkpoint_id)
     expect(third.next).toEqual(['researcher'])
-    await page.locator(`[aria-label$="researcher, running"]`).waitFor({ timeout: 20_000 })
-    await page.locator(`[aria-label$="driver, done"]`).waitFor()
+    await page.locator(`[data-testid="debugger"] [aria-label$="researcher, running"]`).waitFor({ timeout: 20_000 })
+    await page.locator(`[data-testid="debugger"] [aria-label$="driver, done"]`).waitFor()
     // the diff with its parent: the driver's step added its analysis
     await page.getByTestId('tab-diff').click()
     await expect.poll(() => page.getByTestId('diff-summary').textContent(), { timeout: 20_000 }).toMatch(/Keys added: .*analysis/)
@@ -148,7 +148,7 @@ describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff
     await page.getByRole('link', { name: threadId }).waitFor()
     expect(new URL(page.url()).search).toBe('?metadata=owner%3Dalice')
     await page.getByTestId('q-metadata').fill('')
-    await page.getByTestId('q-graph').fill('sdlc')
+    await page.getByTestId('q-graph').fill('team')
     await page.getByRole('button', { name: 'Search' }).click()
     await expect.poll(() => page.getByTestId('threads-total').textContent(), { timeout: 20_000 }).toContain('1 thread;')
     await page.getByTestId('q-graph').fill('')
@@ -167,7 +167,7 @@ describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff
 
   it('exports the thread as one JSON file and opens it in the page with the server stopped', async () => {
     const { page, errors } = await openPage(browser, `${srv.url}/ui/threads/${threadId}`)
-    await page.locator('[data-testid="graph"] .react-flow__node').first().waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="debugger"] [data-testid="graph"] .react-flow__node').first().waitFor({ timeout: 30_000 })
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()])
     const file = join(ARTIFACTS, 'thread-export.json')
     await download.saveAs(file)
@@ -185,7 +185,7 @@ describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff
     await page.getByTestId('open-file').setInputFiles(file)
     await page.getByTestId('opened').waitFor({ timeout: 20_000 })
     await expect.poll(() => page.locator('button[data-checkpoint]').count(), { timeout: 20_000 }).toBe(all.length)
-    await page.locator('[data-testid="graph"] .react-flow__node').first().waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="debugger"] [data-testid="graph"] .react-flow__node').first().waitFor({ timeout: 30_000 })
     await page.getByTestId(`cp-${forked}`).click()
     await expect.poll(() => page.getByTestId('checkpoint-values').textContent(), { timeout: 20_000 }).toContain('EDITED analysis')
     await page.getByTestId('tab-fork').click()
@@ -202,7 +202,7 @@ describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff
 
   it('dark theme too, and axe-core finds no serious or critical violation on any view', async () => {
     const { page } = await openPage(browser, `${srv.url}/ui/threads/${threadId}/checkpoints/${forked}`, { colorScheme: 'dark' })
-    await page.locator('[data-testid="graph"] .react-flow__node').first().waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="debugger"] [data-testid="graph"] .react-flow__node').first().waitFor({ timeout: 30_000 })
     await page.getByTestId('checkpoint-values').waitFor({ timeout: 20_000 })
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
     await screenshot(page, 'thread-debugger-dark')

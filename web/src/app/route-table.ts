@@ -1,10 +1,10 @@
 import type { ComponentType } from 'react'
 import { AssistantView } from '../views/assistant-view.js'
 import { AssistantsView } from '../views/assistants-view.js'
-import { CheckpointView } from '../views/checkpoint-view.js'
 import { HomeView } from '../views/home-view.js'
 import { RunView } from '../views/run-view.js'
 import { SettingsView } from '../views/settings-view.js'
+import { ThreadView } from '../views/thread-view.js'
 import { ThreadsView } from '../views/threads-view.js'
 import { OpenFileView } from '../timetravel/open-file-view.js'
 
@@ -27,9 +27,9 @@ export const ROUTES: AppRoute[] = [
   { path: '/assistants', view: AssistantsView, nav: 'Assistants' },
   { path: '/assistants/:assistantId', view: AssistantView },
   { path: '/threads', view: ThreadsView, nav: 'Threads' },
-  { path: '/threads/:threadId/checkpoints/:checkpointId', view: CheckpointView, group: 'thread' },
+  { path: '/threads/:threadId/checkpoints/:checkpointId', view: ThreadView, group: 'thread' },
   { path: '/threads/:threadId/runs/:runId', view: RunView },
-  { path: '/threads/:threadId', view: CheckpointView, group: 'thread' },
+  { path: '/threads/:threadId', view: ThreadView, group: 'thread' },
   { path: '/open', view: OpenFileView, nav: 'Open file' },
   { path: '/settings', view: SettingsView, nav: 'Settings' },
 ]

@@ -127,7 +127,8 @@ function ForkPanel({ source, assistantId, tree, selected, values, graph, onForke
   const [busy, setBusy] = useState<string>()
   const [failure, setFailure] = useState<ApiError>()
   const [done, setDone] = useState<string>()
-  useEffect(() => { setText(original); setFailure(undefined); setDone(undefined) }, [original, selected])
+  // a new checkpoint (after a fork: the fork's) starts from its own state; what was done stays said
+  useEffect(() => { setText(original); setFailure(undefined) }, [original, selected])
   const schemas = useResource(`schemas:${assistantId ?? ''}`, async () => (assistantId ? call((c) => c.assistants.getSchemas(assistantId)) : undefined))
   const schema = schemas.data?.state_schema as JsonSchema | undefined
   const checked = useMemo(() => checkForkValues(text, schema), [text, schema])

@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useMemo, type ReactNode } from 'react'
 import { useLocation } from 'wouter'
 import { call } from '../api/api-client.js'
 import { useResource } from '../api/use-resource.js'
@@ -8,7 +8,7 @@ import { serverSource } from './debug-source.js'
 import { ThreadDebugger } from './thread-debugger.js'
 
 /** A thread of the server: its facts, then the time-travel debugger (the checkpoint in the URL selected). */
-export function ThreadPage({ threadId, checkpointId }: { threadId: string; checkpointId?: string }) {
+export function ThreadPage({ threadId, checkpointId, live }: { threadId: string; checkpointId?: string; live?: (graphId: string | undefined) => ReactNode }) {
   const [, navigate] = useLocation()
   const thread = useResource(`thread:${threadId}`, () => call((c) => c.threads.get(threadId)))
   const source = useMemo(() => serverSource(threadId), [threadId])
@@ -18,6 +18,7 @@ export function ThreadPage({ threadId, checkpointId }: { threadId: string; check
   const m = (t.metadata ?? {}) as Record<string, unknown>
   return (
     <>
+      {live?.(typeof m.graph_id === 'string' ? m.graph_id : undefined)}
       <section className="panel" aria-labelledby="thread-title">
         <h1 id="thread-title">Thread <code>{t.thread_id}</code> <span className={`status status-${t.status}`}>{t.status}</span></h1>
         <dl className="facts">
