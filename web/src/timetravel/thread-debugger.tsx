@@ -72,9 +72,9 @@ function ChangeList({ changes, testId }: { changes: Change[]; testId: string }) 
       {changes.map((c, i) => (
         <li key={i} className={`change change-${c.kind}`}>
           <span className="change-kind">{c.kind}</span> <code>{pathText(c.path)}</code>
-          {c.kind === 'changed' ? <div className="change-values"><pre aria-label="before">{json(c.before)}</pre><pre aria-label="after">{json(c.after)}</pre></div> : null}
-          {c.kind === 'added' ? <pre>{json(c.after)}</pre> : null}
-          {c.kind === 'removed' ? <pre>{json(c.before)}</pre> : null}
+          {c.kind === 'changed' ? <div className="change-values"><pre tabIndex={0} aria-label="before">{json(c.before)}</pre><pre tabIndex={0} aria-label="after">{json(c.after)}</pre></div> : null}
+          {c.kind === 'added' ? <pre tabIndex={0}>{json(c.after)}</pre> : null}
+          {c.kind === 'removed' ? <pre tabIndex={0}>{json(c.before)}</pre> : null}
         </li>
       ))}
     </ul>
@@ -219,8 +219,8 @@ function ComparePanel({ tree, selected }: { tree: HistoryTree; selected: string 
         <>
           <Summary before={a} after={b} />
           <div className="side-by-side">
-            <section aria-label={`State at ${label(selected)}`}><h3>{label(selected)}</h3><pre>{json(a)}</pre></section>
-            <section aria-label={`State at ${label(other)}`}><h3>{label(other)}</h3><pre>{json(b)}</pre></section>
+            <section aria-label={`State at ${label(selected)}`}><h3>{label(selected)}</h3><pre tabIndex={0}>{json(a)}</pre></section>
+            <section aria-label={`State at ${label(other)}`}><h3>{label(other)}</h3><pre tabIndex={0}>{json(b)}</pre></section>
           </div>
           <h3>Differences (selected → compared)</h3>
           <ChangeList changes={diffStates(a, b)} testId="compare-changes" />
@@ -363,9 +363,9 @@ export function ThreadDebugger({ source, checkpointId, onSelect }: ThreadDebugge
             {stateErrors[selected] ? <ErrorPanel error={stateErrors[selected]!} what={`the state at ${selected}`} /> : null}
             {tab === 'state' ? (full ? (
               <>
-                <pre data-testid="checkpoint-values">{json(full.values)}</pre>
+                <pre tabIndex={0} data-testid="checkpoint-values">{json(full.values)}</pre>
                 <h3>Metadata</h3>
-                <pre>{json(full.metadata)}</pre>
+                <pre tabIndex={0}>{json(full.metadata)}</pre>
               </>
             ) : <Loading what="the state" />) : null}
             {tab === 'diff' ? (!parentId ? <p>The thread&apos;s first checkpoint: nothing to compare with.</p> : full && parentFull ? (

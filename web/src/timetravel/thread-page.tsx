@@ -25,7 +25,7 @@ export function ThreadPage({ threadId, checkpointId, live }: { threadId: string;
           <dt>Graph</dt><dd>{String(m.graph_id ?? '—')}</dd>
           <dt>Created</dt><dd>{new Date(t.created_at).toLocaleString()}</dd>
           <dt>Updated</dt><dd>{new Date(t.updated_at).toLocaleString()}</dd>
-          <dt>Metadata</dt><dd><pre>{JSON.stringify(t.metadata, null, 2)}</pre></dd>
+          <dt>Metadata</dt><dd><pre tabIndex={0}>{JSON.stringify(t.metadata, null, 2)}</pre></dd>
         </dl>
       </section>
       <ThreadDebugger source={source} checkpointId={checkpointId} onSelect={(cid) => navigate(paths.checkpoint(threadId, cid))} />

@@ -21,7 +21,7 @@ export function RunView() {
       <dl className="facts">
         <dt>Created</dt><dd>{new Date(r.created_at).toLocaleString()}</dd>
         <dt>Updated</dt><dd>{new Date(r.updated_at).toLocaleString()}</dd>
-        <dt>Request</dt><dd><pre>{JSON.stringify((r as unknown as { kwargs?: unknown }).kwargs ?? null, null, 2)}</pre></dd>
+        <dt>Request</dt><dd><pre tabIndex={0}>{JSON.stringify((r as unknown as { kwargs?: unknown }).kwargs ?? null, null, 2)}</pre></dd>
       </dl>
       <h2>Events</h2>
       {events.error ? <ErrorPanel error={events.error} what="the run's events" onRetry={events.reload} /> : null}
@@ -30,7 +30,7 @@ export function RunView() {
           <thead><tr><th scope="col">#</th><th scope="col">+ms</th><th scope="col">Event</th><th scope="col">Data</th></tr></thead>
           <tbody>
             {events.data.map((e) => (
-              <tr key={e.seq}><td>{e.seq}</td><td>{e.created_at ? Date.parse(e.created_at) - t0 : ''}</td><td><code>{e.event}</code></td><td><pre className="compact">{JSON.stringify(e.data).slice(0, 400)}</pre></td></tr>
+              <tr key={e.seq}><td>{e.seq}</td><td>{e.created_at ? Date.parse(e.created_at) - t0 : ''}</td><td><code>{e.event}</code></td><td><pre tabIndex={0} className="compact">{JSON.stringify(e.data).slice(0, 400)}</pre></td></tr>
             ))}
           </tbody>
         </table>
