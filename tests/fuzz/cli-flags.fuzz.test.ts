@@ -81,7 +81,7 @@ describe('fuzz: CLI flags', () => {
   }, 300_000)
 
   it('the compiled bin, a bounded number of times: a bad command line exits non-zero with one line on stderr and no stack', async () => {
-    const lines = fc.sample(argv(t).filter((a) => a[2] !== 'run' && a[2] !== 'serve'), { seed: 42, numRuns: 6 })
+    const lines = fc.sample(argv(t).filter((a) => a[2] !== 'run' && a[2] !== 'serve'), { seed: 42, numRuns: 3 })
     for (const args of [...lines, ['--db', t.db, 'serve', '--port', '70000'], ['--db', t.db, 'history', '--limit', 'x', t.thread]]) {
       const r = await runCli(args)
       const shown = `${args.join(' ').slice(0, 200)} → ${r.code}: ${r.stderr.slice(0, 300)}`
