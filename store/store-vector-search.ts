@@ -25,7 +25,7 @@ export async function nearestItems(
   scope: ScopedItems,
   query: { model: string; vector: ArrayLike<number>; limit: number; offset: number },
 ): Promise<NearRow[]> {
-  if (dialectOf(db) === 'postgres') return nearestByScan(scope, query)
+  if (dialectOf(db) === 'postgres') return nearestByScan(db, scope, query)
   const blob = vectorBlob(query.vector)
   const distance = sql<number | null>`(select min(vec_distance_cosine(v.embedding, ${blob})) from store_vectors v
     where v.tenant = store_items.tenant and v.namespace = store_items.namespace and v.key = store_items.key
@@ -60,13 +60,14 @@ function cosineDistance(q: ArrayLike<number>, blob: Uint8Array): number {
  * model are read and scored here, exactly as sqlite-vec would, then ranked and paged. O(items in scope) per
  * search, like the SQLite query (which also scores every candidate); fine for a store's size of memory.
  */
-async function nearestByScan(scope: ScopedItems, query: { model: string; vector: ArrayLike<number>; limit: number; offset: number }): Promise<NearRow[]> {
+async function nearestByScan(db: Kysely<DB>, scope: ScopedItems, query: { model: string; vector: ArrayLike<number>; limit: number; offset: number }): Promise<NearRow[]> {
   const q = Float32Array.from(query.vector) // scored in float32, as sqlite-vec does
-  const rows = await scope
-    .innerJoin('store_vectors as v', (j) => j.onRef('v.tenant', '=', 'store_items.tenant')
-      .onRef('v.namespace', '=', 'store_items.namespace').onRef('v.key', '=', 'store_items.key'))
+  // the scope's own conditions name its columns unqualified: it is read as a subquery, then joined
+  const items = scope.select(['store_items.tenant', 'store_items.namespace', 'store_items.key', 'store_items.value', 'store_items.created_at', 'store_items.updated_at'])
+  const rows = await db.selectFrom(items.as('c'))
+    .innerJoin('store_vectors as v', (j) => j.onRef('v.tenant', '=', 'c.tenant').onRef('v.namespace', '=', 'c.namespace').onRef('v.key', '=', 'c.key'))
     .where('v.model', '=', query.model).where('v.dimensions', '=', query.vector.length)
-    .select(['store_items.namespace', 'store_items.key', 'store_items.value', 'store_items.created_at', 'store_items.updated_at', 'v.embedding'])
+    .select(['c.namespace', 'c.key', 'c.value', 'c.created_at', 'c.updated_at', 'v.embedding'])
     .execute()
   const best = new Map<string, NearRow>()
   for (const { embedding, ...r } of rows) {

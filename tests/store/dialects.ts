@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { CompiledQuery } from 'kysely'
 import pg from 'pg'
 import { openStore, type OpenDbOptions, type OpenedDb } from '../../store/db.js'
 import type { Dialect } from '../../store/dialect.js'
@@ -94,4 +95,11 @@ export async function openTempStore(dialect: Dialect, tag: string, opts: OpenDbO
       await t.remove()
     },
   }
+}
+
+/** Rows of a raw query on either engine (`?` placeholders, numbered for Postgres). */
+export async function query<T>(store: OpenedDb, text: string, ...params: unknown[]): Promise<T[]> {
+  let n = 0
+  const compiled = store.dialect === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text
+  return (await store.db.executeQuery<T>(CompiledQuery.raw(compiled, params))).rows
 }

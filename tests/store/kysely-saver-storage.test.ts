@@ -1,15 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { AIMessage, HumanMessage } from '@langchain/core/messages'
 import { Annotation, END, MemorySaver, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDb, type OpenedSqlite } from '../../store/db.js'
+import type { OpenedDb } from '../../store/db.js'
 import { KyselySaver } from '../../store/kysely-saver.js'
 import { StatementCache } from '../../store/checkpoint-statements.js'
 import { appendedTail } from '../../store/checkpoint-value-writer.js'
+import { openTempStore, query, testDialects, type TempStore } from './dialects.js'
 
-// How the saver lays values out on disk, checked through a real graph on a real SQLite file.
+const { dialects, skipped } = await testDialects()
+if (skipped) describe.skip(`postgres: ${skipped}`, () => { it('skipped', () => undefined) })
+
+// How the saver lays values out, checked through a real graph on a real SQLite file and a real Postgres schema:
+// the same O(change) storage on both.
 const State = Annotation.Root({
   n: Annotation<number>,
   limit: Annotation<number>,
@@ -36,57 +38,53 @@ const run = (saver: KyselySaver, thread: string, limit: number) =>
     { configurable: { thread_id: thread }, durability: 'sync', recursionLimit: limit + 10 },
   )
 
-describe('KyselySaver storage layout', () => {
-  let dir: string
-  let store: OpenedSqlite
+describe.each(dialects)('KyselySaver storage layout on %s', (dialect) => {
+  let temp: TempStore
+  let store: OpenedDb
   let saver: KyselySaver
+  // versions are `<n>.<random>`: numeric order is write order
   const blobs = (thread: string, channel: string) =>
-    store.sqlite
-      .prepare('select kind, length(data) bytes from checkpoint_blobs where thread_id = ? and channel = ? order by rowid')
-      .all(thread, channel) as { kind: 'full' | 'delta'; bytes: number }[]
+    query<{ kind: 'full' | 'delta'; bytes: number }>(store, 'select kind, length(data) bytes from checkpoint_blobs where thread_id = ? and channel = ? order by cast(version as real)', thread, channel)
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sy-saver-'))
-    store = await openDb(join(dir, 'saver.db'))
+    temp = await openTempStore(dialect, 'saver')
+    store = temp.store
     saver = new KyselySaver(store.db)
   })
   afterEach(async () => {
-    await store.close()
-    rmSync(dir, { recursive: true, force: true })
+    await temp.cleanup()
   })
 
   it('writes a channel that does not change exactly once, whether in a blob or inline', async () => {
     await run(saver, 't', 20)
-    const checkpoints = store.sqlite.prepare("select count(*) n from checkpoints where thread_id = 't'").get() as { n: number }
-    expect(checkpoints.n).toBeGreaterThan(20)
-    expect(blobs('t', 'brief')).toHaveLength(1)
-    const inline = store.sqlite
-      .prepare("select cast(inline_data as text) json from checkpoints where thread_id = 't' and inline_data is not null")
-      .all() as { json: string }[]
-    const tagged = inline.filter((r) => (JSON.parse(r.json) as [string, unknown][]).some(([ch]) => ch === 'tag'))
+    const [checkpoints] = await query<{ n: number }>(store, "select count(*) n from checkpoints where thread_id = 't'")
+    expect(checkpoints!.n).toBeGreaterThan(20)
+    expect(await blobs('t', 'brief')).toHaveLength(1)
+    const inline = await query<{ data: Uint8Array }>(store, "select inline_data data from checkpoints where thread_id = 't' and inline_data is not null")
+    const tagged = inline.filter((r) => (JSON.parse(Buffer.from(r.data).toString()) as [string, unknown][]).some(([ch]) => ch === 'tag'))
     expect(tagged).toHaveLength(1)
     // every later checkpoint points at that one row instead of copying the value
-    const refs = store.sqlite.prepare("select inline_refs from checkpoints where thread_id = 't'").all() as { inline_refs: string }[]
-    expect(refs.filter((r) => 'tag' in JSON.parse(r.inline_refs)).length).toBe(checkpoints.n - 2)
+    const refs = await query<{ inline_refs: string }>(store, "select inline_refs from checkpoints where thread_id = 't'")
+    expect(refs.filter((r) => 'tag' in JSON.parse(r.inline_refs)).length).toBe(checkpoints!.n - 2)
   })
 
   it('stores an append as a delta of the appended elements only: bytes grow linearly', async () => {
     await run(saver, 'short', 100)
     await run(saver, 'long', 200)
     const total = (rows: { bytes: number }[]) => rows.reduce((a, r) => a + r.bytes, 0)
-    const short = total(blobs('short', 'log'))
-    const long = total(blobs('long', 'log'))
+    const short = total(await blobs('short', 'log'))
+    const long = total(await blobs('long', 'log'))
     const finalSize = JSON.stringify(Array.from({ length: 200 }, (_, i) => kb(i))).length
     // the policy bounds the total to under 3x the final value (full copies < 2x, deltas 1x)
     expect(long).toBeLessThan(3 * finalSize)
     expect(long / short).toBeGreaterThan(1.5)
     expect(long / short).toBeLessThan(2.6)
-    expect(blobs('long', 'log').filter((r) => r.kind === 'delta').length).toBeGreaterThan(150)
+    expect((await blobs('long', 'log')).filter((r) => r.kind === 'delta').length).toBeGreaterThan(150)
   })
 
   it('writes a full copy once the deltas since the last one outweigh it', async () => {
     await run(saver, 't', 200)
-    const rows = blobs('t', 'log')
+    const rows = await blobs('t', 'log')
     let full = 0
     let deltas = 0
     for (const r of rows) {
@@ -130,20 +128,19 @@ describe('KyselySaver storage layout', () => {
   it('honours fullCopyRatio: 0 turns deltas off', async () => {
     const noDeltas = new KyselySaver(store.db, { fullCopyRatio: 0 })
     await run(noDeltas, 't', 10)
-    expect(blobs('t', 'log').every((r) => r.kind === 'full')).toBe(true)
+    expect((await blobs('t', 'log')).every((r) => r.kind === 'full')).toBe(true)
   })
 })
 
-describe('KyselySaver with LangChain messages', () => {
-  let dir: string
-  let store: OpenedSqlite
+describe.each(dialects)('KyselySaver with LangChain messages on %s', (dialect) => {
+  let temp: TempStore
+  let store: OpenedDb
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sy-saver-'))
-    store = await openDb(join(dir, 'saver.db'))
+    temp = await openTempStore(dialect, 'saver')
+    store = temp.store
   })
   afterEach(async () => {
-    await store.close()
-    rmSync(dir, { recursive: true, force: true })
+    await temp.cleanup()
   })
 
   const chat = (saver: KyselySaver | MemorySaver) =>
@@ -160,7 +157,7 @@ describe('KyselySaver with LangChain messages', () => {
       const input = { messages: [new HumanMessage({ content: `question ${turn} `.padEnd(300, '?'), id: `human-${turn}` })] }
       for (const s of [saver, mem]) await chat(s).invoke(input, { configurable: { thread_id: 'chat' }, durability: 'sync' })
     }
-    const rows = store.sqlite.prepare("select kind from checkpoint_blobs where channel = 'messages'").all() as { kind: string }[]
+    const rows = await query<{ kind: string }>(store, "select kind from checkpoint_blobs where channel = 'messages'")
     expect(rows.filter((r) => r.kind === 'delta').length).toBeGreaterThan(15)
     const history = async (s: KyselySaver | MemorySaver) => {
       const out = []
@@ -196,10 +193,10 @@ describe('appendedTail', () => {
   })
 })
 
-describe('StatementCache', () => {
+describe.each(dialects)('StatementCache on %s', (dialect) => {
   it('builds a shape once when its parameters line up, every time when they do not', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sy-saver-'))
-    const store = await openDb(join(dir, 'saver.db'))
+    const temp = await openTempStore(dialect, 'stmts')
+    const store = temp.store
     try {
       const cache = new StatementCache()
       let builds = 0
@@ -220,11 +217,10 @@ describe('StatementCache', () => {
         })
       }
       expect(builds).toBe(1 + ids.length)
-      const stored = store.sqlite.prepare('select checkpoint_id from checkpoint_writes order by checkpoint_id').all()
+      const stored = await query(store, 'select checkpoint_id from checkpoint_writes order by checkpoint_id')
       expect(stored).toEqual(ids.map((checkpoint_id) => ({ checkpoint_id })))
     } finally {
-      await store.close()
-      rmSync(dir, { recursive: true, force: true })
+      await temp.cleanup()
     }
   })
 })

@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Annotation, Command, END, INTERRUPT, MemorySaver, START, StateGraph, interrupt, type BaseCheckpointSaver } from '@langchain/langgraph'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDb, type OpenedSqlite } from '../../store/db.js'
+import type { OpenedDb } from '../../store/db.js'
 import { KyselySaver } from '../../store/kysely-saver.js'
+import { openTempStore, query, testDialects, type TempStore } from './dialects.js'
 
-// KyselySaver behind real LangGraph graphs, on a real SQLite file, checked against MemorySaver where it matters.
+const { dialects, skipped } = await testDialects()
+if (skipped) describe.skip(`postgres: ${skipped}`, () => { it('skipped', () => undefined) })
+
+// KyselySaver behind real LangGraph graphs, on a real SQLite file and a real Postgres schema, checked against MemorySaver where it matters.
 const State = Annotation.Root({
   n: Annotation<number>,
   limit: Annotation<number>,
@@ -56,19 +57,18 @@ async function history(graph: ReturnType<typeof loop>, id: string) {
   return out
 }
 
-describe('KyselySaver with LangGraph', () => {
-  let dir: string
-  let store: OpenedSqlite
+describe.each(dialects)('KyselySaver with LangGraph on %s', (dialect) => {
+  let temp: TempStore
+  let store: OpenedDb
   let saver: KyselySaver
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sy-saver-'))
-    store = await openDb(join(dir, 'saver.db'))
+    temp = await openTempStore(dialect, 'saver')
+    store = temp.store
     saver = new KyselySaver(store.db)
   })
   afterEach(async () => {
-    await store.close()
-    rmSync(dir, { recursive: true, force: true })
+    await temp.cleanup()
   })
 
   it('returns the same state history as MemorySaver', async () => {
@@ -119,13 +119,13 @@ describe('KyselySaver with LangGraph', () => {
     const mem = new MemorySaver()
     const ours = await nested(saver).invoke({ log: [] }, { ...thread('n'), durability: 'sync' })
     expect(ours).toEqual(await nested(mem).invoke({ log: [] }, { ...thread('n'), durability: 'sync' }))
-    const namespaces = store.sqlite.prepare("select distinct checkpoint_ns ns from checkpoints where thread_id = 'n'").all() as { ns: string }[]
+    const namespaces = await query<{ ns: string }>(store, "select distinct checkpoint_ns ns from checkpoints where thread_id = 'n'")
     expect(namespaces.some((r) => r.ns.startsWith('sub:'))).toBe(true)
   })
 
   it('continues deltas after a restart (cold cache) exactly as without one', async () => {
-    const layout = (id: string) => store.sqlite
-      .prepare("select kind, length(data) bytes from checkpoint_blobs where thread_id = ? and channel = 'log' order by rowid").all(id)
+    const layout = (id: string) =>
+      query<{ kind: string }>(store, "select kind, length(data) bytes from checkpoint_blobs where thread_id = ? and channel = 'log' order by cast(version as real)", id)
     const twice = async (first: KyselySaver, second: KyselySaver, id: string) => {
       await loop(first).invoke({ n: 0, limit: 30 }, { ...thread(id), durability: 'sync', recursionLimit: 100 })
       await loop(second).invoke({ n: 30, limit: 60 }, { ...thread(id), durability: 'sync', recursionLimit: 100 })
@@ -133,8 +133,8 @@ describe('KyselySaver with LangGraph', () => {
     await twice(saver, new KyselySaver(store.db), 'restarted')
     await twice(saver, saver, 'warm')
     expect((await loop(saver).getState(thread('restarted'))).values.log).toEqual(Array.from({ length: 60 }, (_, i) => entry(i)))
-    expect(layout('restarted')).toEqual(layout('warm'))
-    expect(layout('warm').filter((r) => (r as { kind: string }).kind === 'delta').length).toBeGreaterThan(40)
+    expect(await layout('restarted')).toEqual(await layout('warm'))
+    expect((await layout('warm')).filter((r) => r.kind === 'delta').length).toBeGreaterThan(40)
   })
 
   it('deleteThread removes every row of the thread and nothing else', async () => {
@@ -142,9 +142,9 @@ describe('KyselySaver with LangGraph', () => {
     await loop(saver).invoke({ n: 0, limit: 5 }, { ...thread('kept'), durability: 'sync' })
     await saver.deleteThread('gone')
     for (const table of ['checkpoints', 'checkpoint_blobs', 'checkpoint_writes']) {
-      const count = (id: string) => (store.sqlite.prepare(`select count(*) n from ${table} where thread_id = ?`).get(id) as { n: number }).n
-      expect(count('gone'), table).toBe(0)
-      expect(count('kept'), table).toBeGreaterThan(0)
+      const count = async (id: string) => (await query<{ n: number }>(store, `select count(*) n from ${table} where thread_id = ?`, id))[0]!.n
+      expect(await count('gone'), table).toBe(0)
+      expect(await count('kept'), table).toBeGreaterThan(0)
     }
     expect(await saver.getTuple(thread('gone'))).toBeUndefined()
     // a new run on the deleted id starts from scratch, whatever the cache remembered

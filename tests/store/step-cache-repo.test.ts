@@ -1,16 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDb, type OpenedDb } from '../../store/db.js'
+import type { OpenedDb } from '../../store/db.js'
 import { clearStepCache, createStepCacheRepo } from '../../store/step-cache-repo.js'
 import { withTenant } from '../../store/tenant-scope.js'
+import { openTempStore, testDialects, type TempStore } from './dialects.js'
 
-describe('step cache repo', () => {
-  let dir: string
+const { dialects, skipped } = await testDialects()
+if (skipped) describe.skip(`postgres: ${skipped}`, () => { it('skipped', () => undefined) })
+
+describe.each(dialects)('step cache repo on %s', (dialect) => {
+  let temp: TempStore
   let store: OpenedDb
-  beforeEach(async () => { dir = mkdtempSync(join(tmpdir(), 'sy-cache-')); store = await openDb(join(dir, 'sy.db')) })
-  afterEach(async () => { await store.close(); rmSync(dir, { recursive: true, force: true }) })
+  beforeEach(async () => { temp = await openTempStore(dialect, 'cache'); store = temp.store })
+  afterEach(async () => { await temp.cleanup() })
 
   it('returns an entry until its ttl, replaces it on put, and prunes expired ones', async () => {
     const repo = createStepCacheRepo(store.db)
