@@ -22,6 +22,7 @@ describe.each(dialects)('repositories on %s', (dialect) => {
 
   it('runs: numbered per thread, claimed oldest first one thread at a time, settled, listed newest first', async () => {
     const runs = createRunRepo(store.db)
+    const me = { pid: 42, workerId: 'w1', leaseMs: 30_000 }
     await runs.ensureThread('t1', 'team')
     await runs.ensureThread('t2', 'team')
     await expect(runs.ensureThread('t1', 'sdlc')).rejects.toMatchObject({ code: 'CONFLICT' })
@@ -30,16 +31,17 @@ describe.each(dialects)('repositories on %s', (dialect) => {
     const c = await runs.createRun({ run_id: 'r-c', thread_id: 't2', graph: 'team', kind: 'input' })
     expect([a.ordinal, b.ordinal, c.ordinal]).toEqual([1, 2, 1])
     expect(a).toMatchObject({ status: 'pending', attempt: 0, cancel_requested: 0, metadata: '{}' })
-    const first = await runs.claimNext(42)
-    expect(first).toMatchObject({ run_id: 'r-a', status: 'running', pid: 42, attempt: 1 })
+    const first = await runs.claimNext(me)
+    expect(first).toMatchObject({ run_id: 'r-a', status: 'running', pid: 42, attempt: 1, worker_id: 'w1' })
+    expect(Date.parse(first!.lease_expires_at!)).toBeGreaterThan(Date.now())
     // t1 has a running run: the next claim skips r-b for t2's run
-    expect((await runs.claimNext(42))?.run_id).toBe('r-c')
-    expect(await runs.claimNext(42)).toBeUndefined()
+    expect((await runs.claimNext(me))?.run_id).toBe('r-c')
+    expect(await runs.claimNext(me)).toBeUndefined()
     expect(await runs.finishRun('r-a', 'success')).toMatchObject({ status: 'success', error: null })
-    expect((await runs.claimNext(42))?.run_id).toBe('r-b')
+    expect((await runs.claimNext(me))?.run_id).toBe('r-b')
     expect((await runs.listRuns('t1')).map((r) => r.run_id)).toEqual(['r-b', 'r-a'])
     expect(await runs.requestCancel('t1')).toBe(1)
-    expect(await runs.isCancelRequested('r-b')).toBe(true)
+    expect(await runs.cancelRequested('r-b')).toBe(1)
     await expect(runs.getRun('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
 
