@@ -25,6 +25,9 @@ async function axeViolations(page: Page): Promise<string[]> {
   return found
 }
 
+/** The view's own element (the debugger below the live panel) as .artifacts/web/<name>.png. */
+const shoot = (page: Page, testId: string, name: string) => page.getByTestId(testId).screenshot({ path: join(ARTIFACTS, `${name}.png`) })
+
 interface Cp { checkpoint: { checkpoint_id: string }; next: string[]; metadata: { step: number }; values: Record<string, unknown> }
 
 describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff, fork, compare, deep links, export and import', () => {
@@ -63,6 +66,7 @@ describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff
     await page.getByTestId('checkpoint-values').waitFor()
     expect(await page.getByTestId('checkpoint-values').textContent()).toContain('# Report: What is BM25?')
     await screenshot(page, 'thread-debugger')
+    await shoot(page, 'debugger', 'time-travel')
     axeFindings.thread = await axeViolations(page)
     expect(errors).toEqual([])
     expect(offsite).toEqual([])
@@ -127,6 +131,7 @@ describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff
     await page.getByTestId('tab-state').click()
     await expect.poll(() => page.getByTestId('checkpoint-values').textContent(), { timeout: 20_000 }).toContain('EDITED analysis')
     await screenshot(page, 'fork')
+    await shoot(page, 'debugger', 'fork-branch')
     axeFindings.fork = await axeViolations(page)
     expect(errors).toEqual([])
     await page.close()
@@ -139,6 +144,7 @@ describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff
     // the default: the other branch's head
     await expect.poll(() => page.getByTestId('compare-changes').textContent(), { timeout: 20_000 }).toContain('analysis')
     await screenshot(page, 'compare')
+    await page.locator('.dbg-detail').screenshot({ path: join(ARTIFACTS, 'compare-panel.png') })
     axeFindings.compare = await axeViolations(page)
     await page.goto(`${srv.url}/ui/threads/${threadId}/checkpoints/not-a-checkpoint`)
     await expect.poll(() => page.getByRole('alert').first().textContent(), { timeout: 20_000 }).toContain('checkpoint not-a-checkpoint')
@@ -213,6 +219,7 @@ describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff
     await page.getByTestId('checkpoint-values').waitFor({ timeout: 20_000 })
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
     await screenshot(page, 'thread-debugger-dark')
+    await shoot(page, 'debugger', 'time-travel-dark')
     axeFindings.dark = await axeViolations(page)
     for (const [name, path] of [['overview', '/ui/'], ['settings', '/ui/settings'], ['open', '/ui/open'], ['assistant', '/ui/assistants/team']] as const) {
       await page.goto(`${srv.url}${path}`)

@@ -93,12 +93,17 @@ function Summary({ before, after }: { before: unknown; after: unknown }) {
 /** The waterfall: per run its queue wait, each attempt, and node spans; the span of the scrub point is marked. */
 function Waterfall({ spans, selected, onSelect, runHref }: { spans: Span[]; selected?: string; onSelect(id: string): void; runHref?: (runId: string) => string }) {
   if (spans.length === 0) return <p className="hint">No runs on this thread (its checkpoints were written by state updates).</p>
-  const t0 = Math.min(...spans.map((s) => s.start))
-  const t1 = Math.max(...spans.map((s) => s.end), t0 + 1)
-  const pct = (t: number) => `${(((t - t0) / (t1 - t0)) * 100).toFixed(3)}%`
+  // each run on its own time axis (runs of a thread can be days apart)
+  const axis = new Map<string, { t0: number; t1: number }>()
+  for (const s of spans) {
+    const a = axis.get(s.runId) ?? { t0: s.start, t1: s.end }
+    axis.set(s.runId, { t0: Math.min(a.t0, s.start), t1: Math.max(a.t1, s.end, a.t0 + 1) })
+  }
   return (
-    <div className="waterfall" role="list" aria-label={`Waterfall: ${spans.filter((s) => s.kind === 'node').length} node spans over ${t1 - t0} ms`} onKeyDown={arrowNav}>
+    <div className="waterfall" role="list" aria-label={`Waterfall: ${axis.size} run${axis.size === 1 ? '' : 's'}, ${spans.filter((s) => s.kind === 'node').length} node spans, each run on its own time axis`} onKeyDown={arrowNav}>
       {spans.map((s) => {
+        const { t0, t1 } = axis.get(s.runId)!
+        const pct = (t: number) => `${(((t - t0) / (t1 - t0)) * 100).toFixed(3)}%`
         const dur = Math.max(0, s.end - s.start)
         const on = s.checkpointId !== undefined && s.checkpointId === selected
         const label = `${s.label}: ${dur} ms${s.kind === 'node' ? '' : ` (run ${short(s.runId)})`}`
