@@ -63,6 +63,8 @@ describe.skipIf(!browserRunnable)('time travel in Chromium: tree, scrubber, diff
     expect(await page.locator('.wf-queue').count()).toBe(1)
     expect(await page.locator('.wf-attempt').count()).toBe(1)
     expect((await rows.allTextContents()).filter((t) => t.startsWith('driver'))).toHaveLength(3)
+    // the head was written by the report step: its span is the one marked
+    expect(await page.locator('.wf-row.on .wf-label').allTextContents()).toEqual(['report'])
     await page.getByTestId('checkpoint-values').waitFor()
     expect(await page.getByTestId('checkpoint-values').textContent()).toContain('# Report: What is BM25?')
     await screenshot(page, 'thread-debugger')

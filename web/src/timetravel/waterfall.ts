@@ -43,6 +43,14 @@ export function buildWaterfall(runs: readonly Run[], events: Readonly<Record<str
       const inAttempt = (t: number) => t >= a.at && t <= until
       const tasks = evs.filter((e) => e.event === 'tasks' && inAttempt(ms(e.created_at)))
       if (tasks.length) {
+        // the n-th result of node X wrote the n-th checkpoint of the run whose parent had X next (event
+        // times are when they were logged, so they are not compared with the checkpoints' own times)
+        const byNode = new Map<string, string[]>()
+        for (const c of checkpoints) {
+          const t = ms(c.createdAt)
+          if (t < queued || t > ended + 1000 || !c.parentId || c.source === 'update' || c.source === 'input') continue
+          for (const name of tree!.byId.get(c.parentId)?.next ?? []) byNode.set(name, [...(byNode.get(name) ?? []), c.id])
+        }
         const open = new Map<string, { name: string; start: number }>()
         for (const e of tasks) {
           const d = e.data as { id?: string; name?: string; input?: unknown; result?: unknown; error?: unknown }
@@ -52,8 +60,8 @@ export function buildWaterfall(runs: readonly Run[], events: Readonly<Record<str
           if (!o) continue
           open.delete(d.id)
           const end = ms(e.created_at)
-          const cp = checkpoints.find((c) => ms(c.createdAt) >= end - 1 && inAttempt(ms(c.createdAt)))
-          spans.push({ id: `${run.run_id}:${a.n}:${d.id}`, kind: 'node', label: o.name, runId: run.run_id, attempt: a.n, start: o.start, end, ...(cp ? { checkpointId: cp.id } : {}), ...(d.error ? { error: true } : {}) })
+          const cp = byNode.get(o.name)?.shift()
+          spans.push({ id: `${run.run_id}:${a.n}:${d.id}`, kind: 'node', label: o.name, runId: run.run_id, attempt: a.n, start: o.start, end, ...(cp ? { checkpointId: cp } : {}), ...(d.error ? { error: true } : {}) })
         }
         for (const [id, o] of open) spans.push({ id: `${run.run_id}:${a.n}:${id}`, kind: 'node', label: o.name, runId: run.run_id, attempt: a.n, start: o.start, end: until, error: true })
         return
