@@ -124,14 +124,13 @@ function Waterfall({ spans, selected, onSelect, runHref }: { spans: Span[]; sele
 }
 
 function ForkPanel({ source, assistantId, tree, selected, values, graph, onForked }: {
-  source: DebugSource; assistantId?: string; tree: HistoryTree; selected: string; values: unknown; graph?: GraphJson; onForked(checkpointId: string): void
+  source: DebugSource; assistantId?: string; tree: HistoryTree; selected: string; values: unknown; graph?: GraphJson; onForked(checkpointId: string, what: string): void
 }) {
   const original = useMemo(() => json(values ?? {}), [values])
   const [text, setText] = useState(original)
   const [asNode, setAsNode] = useState('')
   const [busy, setBusy] = useState<string>()
   const [failure, setFailure] = useState<ApiError>()
-  const [done, setDone] = useState<string>()
   // a new checkpoint (after a fork: the fork's) starts from its own state; what was done stays said
   useEffect(() => { setText(original); setFailure(undefined) }, [original, selected])
   const schemas = useResource(`schemas:${assistantId ?? ''}`, async () => (assistantId ? call((c) => c.assistants.getSchemas(assistantId)) : undefined))
@@ -140,11 +139,10 @@ function ForkPanel({ source, assistantId, tree, selected, values, graph, onForke
   const nodes = (graph?.nodes ?? []).map((n) => String(n.id)).filter((id) => !id.includes(':') && !id.startsWith('__'))
   const parentNext = tree.byId.get(tree.byId.get(selected)?.parentId ?? '')?.next ?? []
   const act = async (what: string, f: () => Promise<string>) => {
-    setBusy(what); setFailure(undefined); setDone(undefined)
+    setBusy(what); setFailure(undefined)
     try {
       const cp = await f()
-      setDone(what)
-      onForked(cp)
+      onForked(cp, what)
     } catch (e) {
       setFailure(toApiError(e))
     } finally {
@@ -194,7 +192,6 @@ function ForkPanel({ source, assistantId, tree, selected, values, graph, onForke
         <button type="button" data-testid="fork-run" disabled={!!busy || checked.errors.length > 0 || !assistantId} onClick={() => void act('fork and run', () => fork(true))}>Fork and run</button>
         <button type="button" data-testid="replay" disabled={!!busy || !assistantId} onClick={() => void act('replay', replay)}>Replay from here</button>
         {busy ? <span role="status">{busy}…</span> : null}
-        {done ? <span role="status" data-testid="fork-done">Done: {done}.</span> : null}
       </div>
       {failure ? <div role="alert" className="fork-failure" data-testid="fork-failure">The server refused: {failure.message}{failure.code ? <> (<code>{failure.code}</code>)</> : null}</div> : null}
     </div>
@@ -264,6 +261,8 @@ export function ThreadDebugger({ source, checkpointId, onSelect }: ThreadDebugge
   })
   const [tab, setTab] = useState<Tab>('state')
   const [showOld, setShowOld] = useState(false)
+  // what the last fork or replay did (said above the tabs: the fork panel remounts on the new checkpoint)
+  const [forkNote, setForkNote] = useState<string>()
   const [exporting, setExporting] = useState<string>()
   const scrubRef = useRef<HTMLInputElement>(null)
   const line = useMemo(() => (tree && selected ? lineThrough(tree, selected) : []), [tree, selected])
@@ -353,6 +352,7 @@ export function ThreadDebugger({ source, checkpointId, onSelect }: ThreadDebugge
         <section className="panel dbg-detail" aria-labelledby="detail-title">
           <h2 id="detail-title">Checkpoint <code data-testid="selected-id">{selected}</code></h2>
           <p className="hint">step {node.step}, {node.source}{node.createdAt ? `, ${new Date(node.createdAt).toLocaleString()}` : ''}{parentId ? <>, parent <button type="button" className="linkish" onClick={() => onSelect(parentId)}><code>{short(parentId)}</code></button></> : ''}</p>
+          {forkNote ? <p role="status" data-testid="fork-done">{forkNote}.</p> : null}
           <div role="tablist" aria-label="Checkpoint details" onKeyDown={(e) => {
             const i = TABS.findIndex((t) => t.id === tab)
             if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return
@@ -379,7 +379,7 @@ export function ThreadDebugger({ source, checkpointId, onSelect }: ThreadDebugge
                 <ChangeList changes={diffStates(parentFull.values, full.values)} testId="diff-changes" />
               </>
             ) : <Loading what="the two states" />) : null}
-            {tab === 'fork' ? (full ? <ForkPanel source={source} assistantId={assistantId} tree={tree} selected={selected} values={full.values} graph={graph.data} onForked={(cp) => { void reload().then(() => onSelect(cp)) }} /> : <Loading what="the state" />) : null}
+            {tab === 'fork' ? (full ? <ForkPanel source={source} assistantId={assistantId} tree={tree} selected={selected} values={full.values} graph={graph.data} onForked={(cp, what) => { setForkNote(`${what}: done, checkpoint ${short(cp)} selected`); void reload().then(() => onSelect(cp)) }} /> : <Loading what="the state" />) : null}
             {tab === 'compare' ? <ComparePanel tree={tree} selected={selected} /> : null}
           </div>
         </section>
