@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import { executeRun } from './runner.js'
 import type { Runtime } from './runtime.js'
 import { callWebhook, type WebhookOptions } from './webhook.js'
-import { sweepDeadClaims } from './run-leases.js'
+import { LEASE_LOST, sweepDeadClaims } from './run-leases.js'
 import { delayUntil, startCronScheduler } from './cron-scheduler.js'
 
 /** What the run queue reports when a run ends (the server's Prometheus metrics implement it). */
@@ -100,6 +100,10 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
                 opts.logger?.info({ run_id: run.run_id, thread_id: run.thread_id, graph: run.graph, attempt: run.attempt, code: 'STORAGE_FULL' }, 'run requeued: space was freed')
                 // claim it again at once (the slot frees below)
                 unknown = true
+                return
+              }
+              if (settled.error?.code === LEASE_LOST) {
+                opts.logger?.warn({ run_id: run.run_id, thread_id: run.thread_id, graph: run.graph, attempt: run.attempt, code: LEASE_LOST }, 'run taken over by another worker: this one stalled past its lease')
                 return
               }
               opts.logger?.info({ run_id: run.run_id, thread_id: run.thread_id, graph: run.graph, attempt: run.attempt, status: settled.status, ms: Math.round(ms) }, 'run finished')

@@ -56,7 +56,11 @@ async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): P
   let seq = run.attempt > 1 ? (await rt.runs.lastSeq(run.run_id)) + 1 : 0
   const emit = async (event: string, data: unknown) => {
     const ev = { seq: seq++, event, data: wireJson(data) }
-    await rt.runs.appendEvent(run.run_id, ev.seq, ev.event, ev.data)
+    // only while this worker holds the run: after a lost lease the new attempt owns the log
+    if (!(await rt.runs.appendOwnedEvent(run.run_id, ev.seq, ev.event, ev.data, rt.leases.claimant.workerId))) {
+      abort.abort(LEASE_LOST)
+      return
+    }
     rt.bus.publish(run.run_id, ev)
   }
 
@@ -137,6 +141,8 @@ async function executeInScope(rt: Runtime, run: RunRow, opts: ExecuteOptions): P
     await requeueWhenSpace(rt, run.run_id)
     return settled
   }
+  // another worker took the run over: nothing of this attempt is settled here (the queue logs it apart)
+  if (abort.signal.reason === LEASE_LOST) return { status: 'pending', error: { code: LEASE_LOST, message: 'another worker took the run over (this one stalled past its lease)' } }
   await settle(rt, run, settled, abort.signal.reason, settled.status !== 'interrupted' && final.values !== undefined ? final : undefined)
   return settled
 }

@@ -254,6 +254,17 @@ export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } =
       await db.insertInto('run_events').values({ run_id: runId, seq, event, data }).execute()
     },
 
+    /**
+     * Appends one event only while `owner` holds the run (one statement): a worker that lost its lease
+     * (stalled past it; the run was requeued and claimed again) cannot write into the new attempt's
+     * seqs. False when it no longer holds it.
+     */
+    async appendOwnedEvent(runId: string, seq: number, event: string, data: string, owner: string): Promise<boolean> {
+      const r = await sql`insert into run_events (run_id, seq, event, data) select ${runId}, cast(${seq} as integer), ${event}, ${data}
+        where exists (select 1 from runs where run_id = ${runId} and worker_id = ${owner})`.execute(db)
+      return Number(r.numAffectedRows ?? 0n) > 0
+    },
+
     listEvents: (runId: string, afterSeq = -1): Promise<{ seq: number; event: string; data: string }[]> =>
       db.selectFrom('run_events').select(['seq', 'event', 'data'])
         .where('run_id', '=', runId).where('seq', '>', afterSeq).orderBy('seq').execute(),
