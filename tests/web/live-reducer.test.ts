@@ -60,6 +60,18 @@ describe('the live reducer (events → node states)', () => {
     expect(after.log.map((e) => e.seq)).toEqual(EVENTS.map((e) => e.seq))
   })
 
+  it('a batch that changes no node (custom events) keeps the nodes, runs and interrupts objects: the graph is not redrawn', () => {
+    const s = all()
+    const last = EVENTS.at(-1)!
+    const { runId } = { runId: last.event_id.split(':')[0]! }
+    const custom = [0, 1, 2].map((i): LiveEvent => ({ type: 'event', event_id: `${runId}:${1000 + i}`, seq: last.seq + 1000 + i, method: 'custom', params: { namespace: [], timestamp: 1, data: { payload: i } } }))
+    const t = reduceLive(s, custom)
+    expect(t.log).toHaveLength(s.log.length + 3)
+    expect(t.nodes).toBe(s.nodes)
+    expect(t.runs).toBe(s.runs)
+    expect(t.interrupts).toBe(s.interrupts)
+  })
+
   it('a replay that misses events is seen as a gap (what the e2e asserts never happens)', () => {
     const s = reduceLive(initialLive(), [...EVENTS.slice(0, 20), ...EVENTS.slice(25)])
     expect(s.gaps).toBe(1)

@@ -117,6 +117,7 @@ describe.skipIf(!browserRunnable)('live runs in Chromium', () => {
     // the same thread in the dark theme
     const dark = await openPage(browser, `${srv.url}/ui/threads/${threadId}`, { colorScheme: 'dark' })
     await card(dark.page, 'review_tester').waitFor({ timeout: 30_000 })
+    await expect.poll(() => dark.page.getByTestId('graph').getAttribute('data-rendered-ms'), { timeout: 30_000 }).not.toBeNull()
     await screenshot(dark.page, 'live-gate-dark')
     await dark.page.close()
     expect(errors).toEqual([])
@@ -155,12 +156,20 @@ describe.skipIf(!browserRunnable)('live runs in Chromium', () => {
       }, true)
       })
     })
-    // click while the burst arrives: the "follow" toggle of the event log, a real mouse click each time
+    // click while the burst arrives: the "follow" toggle of the event log, a real mouse click each time;
+    // and drop the WebSocket in the middle of the burst
     const follow = page.getByLabel('follow')
     await follow.waitFor({ timeout: 30_000 })
+    const count = async () => Number(await page.getByTestId('event-count').textContent())
+    let droppedAt = -1
     for (let i = 0; i < 6; i++) {
       await follow.click()
-      if (Number(await page.getByTestId('event-count').textContent()) >= 5_000) break
+      const n = await count()
+      if (droppedAt < 0 && n > 0 && n < 4_000) {
+        droppedAt = n
+        await page.evaluate((t) => (globalThis as unknown as { __switchyardLive: Record<string, { drop(): void }> }).__switchyardLive[t]!.drop(), threadId)
+      }
+      if (n >= 5_000) break
     }
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 60_000 }).toBe('completed')
     const events = Number(await page.getByTestId('event-count').textContent())
@@ -172,6 +181,14 @@ describe.skipIf(!browserRunnable)('live runs in Chromium', () => {
     // responsive: every click painted within a second (the figure is reported, the target lives in the README)
     expect(perf.clicks.length).toBeGreaterThan(0)
     expect(Math.max(...perf.clicks)).toBeLessThan(1_000)
+    // the drop mid-burst: every event arrived once, in order, the reconnect replayed what was missed
+    const burstEvents = await serverEvents(srv.url, threadId)
+    expect(events).toBe(burstEvents.length)
+    expect(Number(await panel(page).getAttribute('data-gaps'))).toBe(0)
+    expect(Number(await panel(page).getAttribute('data-duplicates'))).toBe(0)
+    const history = await page.evaluate((t) => (globalThis as unknown as { __switchyardLive: Record<string, { history: { status: string }[] }> }).__switchyardLive[t]!.history.map((h) => h.status), threadId)
+    console.log(`[web live] burst: dropped at ${droppedAt} events; link ${history.join(' → ')}`)
+    if (droppedAt >= 0) expect(history).toEqual(expect.arrayContaining(['reconnecting', 'open']))
 
     // a second burst on the same thread: 10,000+ events in the log, then scroll it end to end
     await page.getByRole('button', { name: 'New run on this thread…' }).click()

@@ -77,15 +77,23 @@ function errorOf(v: unknown): { message: string; stack?: string } | undefined {
 export function reduceLive(state: LiveState, events: readonly LiveEvent[]): LiveState {
   if (events.length === 0) return state
   let { lastSeq, duplicates, gaps, values } = state
-  const nodes: Record<string, NodeLive> = { ...state.nodes }
-  const runs: Record<string, LiveRun> = { ...state.runs }
+  let nodes = state.nodes as Record<string, NodeLive>
+  // copies made on first write: a batch of custom events leaves nodes, runs and interrupts as they were,
+  // so the graph overlay (and React Flow) does not re-render for them
+  let runsCopy: Record<string, LiveRun> | undefined
+  let interruptsCopy: Record<string, LiveInterrupt> | undefined
+  let nodesCopied = false
   const runOrder = [...state.runOrder]
-  const interrupts: Record<string, LiveInterrupt> = { ...state.interrupts }
+  const runsW = (): Record<string, LiveRun> => (runsCopy ??= { ...state.runs })
+  const interruptsW = (): Record<string, LiveInterrupt> => (interruptsCopy ??= { ...state.interrupts })
+  const R = (): Readonly<Record<string, LiveRun>> => runsCopy ?? state.runs
+  const I = (): Readonly<Record<string, LiveInterrupt>> => interruptsCopy ?? state.interrupts
   const fresh: LiveEvent[] = []
   // copy-on-write per node: a node touched several times in a batch is copied once
   const touched = new Set<string>()
   const node = (key: string): NodeLive => {
     if (!touched.has(key)) {
+      if (!nodesCopied) { nodes = { ...nodes }; nodesCopied = true }
       const was = nodes[key] ?? blankNode()
       nodes[key] = { ...was, usage: { ...was.usage }, spans: [...was.spans] }
       touched.add(key)
@@ -112,11 +120,11 @@ export function reduceLive(state: LiveState, events: readonly LiveEvent[]): Live
         if (!root) break
         const event = str(d.event)
         if (event === 'running' || event === 'started') {
-          if (!runs[runId]) runOrder.push(runId)
-          runs[runId] = { runId, status: 'running', start: ts }
+          if (!R()[runId]) runOrder.push(runId)
+          runsW()[runId] = { runId, status: 'running', start: ts }
         } else if (event === 'completed' || event === 'failed' || event === 'interrupted') {
           const err = event === 'failed' ? errorOf(d.error ?? 'the run failed') : undefined
-          runs[runId] = { ...(runs[runId] ?? { runId, start: ts }), status: event, end: ts, ...(err ? { error: err.message } : {}) }
+          runsW()[runId] = { ...(R()[runId] ?? { runId, start: ts }), status: event, end: ts, ...(err ? { error: err.message } : {}) }
           if (!runOrder.includes(runId)) runOrder.push(runId)
           // a node still running when its run ended: it failed there (or, with the run interrupted, waits)
           for (const [key, n] of Object.entries(nodes)) {
@@ -164,7 +172,7 @@ export function reduceLive(state: LiveState, events: readonly LiveEvent[]): Live
         if (waits) {
           for (const i of d.interrupts as unknown[]) {
             const id = isDict(i) ? str(i.id) : undefined
-            if (id && interrupts[id]) interrupts[id] = { ...interrupts[id], node: key }
+            if (id && I()[id]) interruptsW()[id] = { ...I()[id]!, node: key }
           }
         }
         break
@@ -174,12 +182,12 @@ export function reduceLive(state: LiveState, events: readonly LiveEvent[]): Live
         if (!id) break
         // the node that asked: the task of this namespace still running
         const asking = Object.entries(nodes).find(([k, n]) => n.status === 'running' && n.spans.at(-1)?.runId === runId && k.split(':').length === namespace.length + 1)?.[0]
-        interrupts[id] = { id, runId, namespace, payload: d.payload, seq: ev.seq, answered: false, ...(asking ? { node: asking } : {}) }
+        interruptsW()[id] = { id, runId, namespace, payload: d.payload, seq: ev.seq, answered: false, ...(asking ? { node: asking } : {}) }
         break
       }
       case 'input.answered': {
         for (const id of Array.isArray(d.interrupt_ids) ? d.interrupt_ids : []) {
-          if (typeof id === 'string' && interrupts[id]) interrupts[id] = { ...interrupts[id], answered: true }
+          if (typeof id === 'string' && I()[id]) interruptsW()[id] = { ...I()[id]!, answered: true }
         }
         break
       }
@@ -214,7 +222,7 @@ export function reduceLive(state: LiveState, events: readonly LiveEvent[]): Live
     }
   }
   if (fresh.length === 0) return { ...state, duplicates }
-  return { lastSeq, log: [...state.log, ...fresh], duplicates, gaps, nodes, runs, runOrder, interrupts, values }
+  return { lastSeq, log: [...state.log, ...fresh], duplicates, gaps, nodes, runs: R(), runOrder: runOrder.length === state.runOrder.length ? state.runOrder : runOrder, interrupts: I(), values }
 }
 
 /**

@@ -27,7 +27,8 @@ export const useLive = create<LiveStore>((set, get) => ({
     const live = reduceLive(t.live, events)
     if (live === t.live) return
     set((s) => ({ byThread: { ...s.byThread, [threadId]: { ...t, live } } }))
-    useNodeStates.getState().set(threadId, toNodeStates(live, t.graphNodes))
+    // custom events, messages of a node already lit…: the overlay is unchanged, the graph is not redrawn
+    if (live.nodes !== t.live.nodes || live.runs !== t.live.runs) useNodeStates.getState().set(threadId, toNodeStates(live, t.graphNodes))
   },
   fail(threadId, runId, failures) {
     const t = get().byThread[threadId] ?? EMPTY

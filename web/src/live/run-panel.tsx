@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { memo, useEffect, useState } from 'react'
 import { call } from '../api/api-client.js'
 import { EventLog } from './event-log.js'
 import { InterruptCard } from './interrupt-card.js'
@@ -36,14 +36,14 @@ export function LinkBanner({ link, onRetry }: { link: LinkState; onRetry(): void
 const fmtMs = (ms: number | undefined) => (ms === undefined ? '—' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`)
 
 /** Run details: per node its status, executions, time (last and total), streamed chunks and token usage, error with stack. */
-export function NodeTable({ nodes }: { nodes: Readonly<Record<string, NodeLive>> }) {
+export const NodeTable = memo(function NodeTable({ nodes }: { nodes: Readonly<Record<string, NodeLive>> }) {
   const [open, setOpen] = useState<string>()
   const rows = Object.entries(nodes).filter(([, n]) => n.count > 0 || n.chunks > 0)
   if (rows.length === 0) return <p className="hint">No node has run yet.</p>
   const total = (n: NodeLive) => n.spans.reduce((s, x) => s + (x.end !== undefined ? x.end - x.start : 0), 0)
   return (
     <table className="list node-table" data-testid="node-table">
-      <thead><tr><th>Node</th><th>Status</th><th>Runs</th><th>Time (last / total)</th><th>Streamed</th><th>Tokens in/out</th></tr></thead>
+      <thead><tr><th>Node</th><th>Status</th><th title="executions">Runs</th><th>Time</th><th>Chunks</th><th>Tokens</th></tr></thead>
       <tbody>
         {rows.map(([id, n]) => (
           <NodeRow key={id} id={id} n={n} total={total(n)} open={open === id} onToggle={() => setOpen(open === id ? undefined : id)} />
@@ -51,7 +51,7 @@ export function NodeTable({ nodes }: { nodes: Readonly<Record<string, NodeLive>>
       </tbody>
     </table>
   )
-}
+})
 
 function NodeRow({ id, n, total, open, onToggle }: { id: string; n: NodeLive; total: number; open: boolean; onToggle(): void }) {
   return (

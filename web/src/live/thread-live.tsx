@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import './live.css'
 import { call } from '../api/api-client.js'
 import { useResource } from '../api/use-resource.js'
@@ -14,7 +14,7 @@ import { StartRun } from './start-run.js'
  * A thread followed live: its graph with the nodes lit by the run's events, a new run, the run panel
  * (interrupts, node details, event log). Mounted on the thread page.
  */
-export function ThreadLive({ threadId, graphId }: { threadId: string; graphId?: string }) {
+export function ThreadLive({ threadId, graphId, onSettled }: { threadId: string; graphId?: string; onSettled?(): void }) {
   useLiveThread(threadId)
   const assistants = useResource(`assistants-of:${graphId ?? ''}`, async () => (graphId ? call((c) => c.assistants.search({ graphId, limit: 1 })) : []))
   const assistant = assistants.data?.[0]
@@ -24,6 +24,11 @@ export function ThreadLive({ threadId, graphId }: { threadId: string; graphId?: 
   // a failed run: the thread's state says which task failed (its pending error write), shown on that node
   const run = currentRun(useThreadLive(threadId).live)
   const failedRun = run?.status === 'failed' ? run.runId : undefined
+  // a run ended or stopped at an interrupt: what the page loaded over HTTP (status, state) is stale
+  const settled = run && run.status !== 'running' ? `${run.runId}:${run.status}` : undefined
+  const onSettledRef = useRef(onSettled)
+  onSettledRef.current = onSettled
+  useEffect(() => { if (settled) onSettledRef.current?.() }, [settled])
   useEffect(() => {
     if (!failedRun) return
     let live = true
