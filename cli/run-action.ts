@@ -2,7 +2,8 @@ import type { LoadedGraphs } from '../graphs/graph-loader.js'
 import { runLocally, type LocalRunRequest } from '../runtime/local-run.js'
 import type { Runtime } from '../runtime/runtime.js'
 import { createCliMapper, type RunOutcome, type RunResult } from './cli-events.js'
-import { withRuntime, type GlobalOpts } from './context.js'
+import { dbPathOf, withRuntime, type GlobalOpts } from './context.js'
+import { debuggerUrlOf } from './debugger-url.js'
 import { createRenderer, exitCodeOf, type Out } from './render.js'
 
 /** The result line: the run's settled status read together with the thread's state. */
@@ -29,7 +30,12 @@ export async function runAndRender(g: GlobalOpts, req: LocalRunRequest, json: bo
       const render = createRenderer(out, json)
       let map: ReturnType<typeof createCliMapper> | undefined
       const r = await runLocally(rt, req, {
-        onStart: (run) => { map = createCliMapper({ threadId: run.thread_id, graph: run.graph, kind: req.kind, model: rt.model.label }) },
+        onStart: (run) => {
+          map = createCliMapper({ threadId: run.thread_id, graph: run.graph, kind: req.kind, model: rt.model.label })
+          // a server serving this database: where to watch (and answer) the thread in the browser; stderr keeps --json's stdout NDJSON
+          const url = debuggerUrlOf(dbPathOf(g), run.thread_id)
+          if (url) process.stderr.write(`switchyard: debugger ${url}\n`)
+        },
         onEvent: (ev) => { for (const e of map?.(ev) ?? []) render(e) },
       }, ac.signal)
       const result = await resultOf(rt, r)

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 import { AppError } from '../store/app-error.js'
 import { dbPathOf, graphsOf, type GlobalOpts } from './context.js'
+import { recordServing } from './debugger-url.js'
 import { UsageError } from './exit-codes.js'
 import type { Out } from './render.js'
 
@@ -82,9 +83,13 @@ export function registerServeCommand(program: Command, out: Out) {
         onError: (e, run) => logger.error({ err: e, run_id: run.run_id }, 'run failed outside its graph'),
         onCronError: (e, cron) => logger.warn({ cron_id: cron.cron_id, reason: (e as Error).message }, 'cron firing skipped'),
       })
+      const webBuilt = existsSync(join(WEB_DIST_DIR, 'index.html'))
+      // `run` / `resume` on this database print the thread's debugger URL while this server serves it
+      const unrecord = webBuilt ? recordServing(dbPath, srv.url) : () => undefined
       out.write(`switchyard: serving on ${srv.url} (database ${srv.rt.store.path}; ${queue ? `${concurrency} run slots` : 'API only, runs go to workers'}; ${fromConfig.customAuth ? 'custom auth' : apiKeys ? `${apiKeys.size} API keys` : 'open, no API keys'}; graphs ${registry.names().join(', ')}; model ${srv.rt.model.label})\n`)
-      out.write(existsSync(join(WEB_DIST_DIR, 'index.html')) ? `switchyard: web debugger at ${srv.url}/ui/\n` : 'switchyard: the web debugger is not built (run `npm run build:web`)\n')
+      out.write(webBuilt ? `switchyard: web debugger at ${srv.url}/ui/\n` : 'switchyard: the web debugger is not built (run `npm run build:web`)\n')
       const signal = await untilSignal()
+      unrecord()
       out.write(`switchyard: ${signal}, stopping\n`)
       await queue?.stop({ graceMs })
       await srv.close()
