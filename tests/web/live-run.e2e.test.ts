@@ -25,7 +25,7 @@ async function serverEvents(url: string, threadId: string): Promise<{ seq: numbe
 }
 
 const threadOf = (page: Page) => decodeURIComponent(/\/threads\/([^/?]+)/.exec(page.url())![1]!)
-const node = (page: Page, id: string) => page.locator(`.flow-node[data-node-id="${id}"]`)
+const node = (page: Page, id: string) => page.locator(`.live-graph .flow-node[data-node-id="${id}"]`)
 const card = (page: Page, nodeId: string) => page.locator(`[data-testid="interrupt"][data-node="${nodeId}"]`)
 const panel = (page: Page) => page.getByTestId('run-panel')
 
@@ -117,7 +117,7 @@ describe.skipIf(!browserRunnable)('live runs in Chromium', () => {
     // the same thread in the dark theme
     const dark = await openPage(browser, `${srv.url}/ui/threads/${threadId}`, { colorScheme: 'dark' })
     await card(dark.page, 'review_tester').waitFor({ timeout: 30_000 })
-    await expect.poll(() => dark.page.getByTestId('graph').getAttribute('data-rendered-ms'), { timeout: 30_000 }).not.toBeNull()
+    await expect.poll(() => dark.page.locator('.live-graph [data-testid="graph"]').getAttribute('data-rendered-ms'), { timeout: 30_000 }).not.toBeNull()
     await screenshot(dark.page, 'live-gate-dark')
     await dark.page.close()
     expect(errors).toEqual([])

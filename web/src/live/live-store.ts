@@ -28,13 +28,13 @@ export const useLive = create<LiveStore>((set, get) => ({
     if (live === t.live) return
     set((s) => ({ byThread: { ...s.byThread, [threadId]: { ...t, live } } }))
     // custom events, messages of a node already lit…: the overlay is unchanged, the graph is not redrawn
-    if (live.nodes !== t.live.nodes || live.runs !== t.live.runs) useNodeStates.getState().set(threadId, toNodeStates(live, t.graphNodes))
+    if (live.nodes !== t.live.nodes || live.runs !== t.live.runs) useNodeStates.getState().set(liveOverlayKey(threadId), toNodeStates(live, t.graphNodes))
   },
   fail(threadId, runId, failures) {
     const t = get().byThread[threadId] ?? EMPTY
     const live = reduceFailures(t.live, runId, failures)
     set((s) => ({ byThread: { ...s.byThread, [threadId]: { ...t, live } } }))
-    useNodeStates.getState().set(threadId, toNodeStates(live, t.graphNodes))
+    useNodeStates.getState().set(liveOverlayKey(threadId), toNodeStates(live, t.graphNodes))
   },
   setLink(threadId, link) {
     const t = get().byThread[threadId] ?? EMPTY
@@ -43,9 +43,12 @@ export const useLive = create<LiveStore>((set, get) => ({
   setGraphNodes(threadId, ids) {
     const t = get().byThread[threadId] ?? EMPTY
     set((s) => ({ byThread: { ...s.byThread, [threadId]: { ...t, graphNodes: ids } } }))
-    useNodeStates.getState().set(threadId, toNodeStates(t.live, ids))
+    useNodeStates.getState().set(liveOverlayKey(threadId), toNodeStates(t.live, ids))
   },
 }))
+
+/** The node-states-store slot the live run writes (apart from the time-travel view's `threadId` slot). */
+export const liveOverlayKey = (threadId: string): string => `live:${threadId}`
 
 export const useThreadLive = (threadId: string): ThreadLive => useLive((s) => s.byThread[threadId] ?? EMPTY)
 

@@ -6,7 +6,7 @@ import { ErrorPanel, Loading } from '../components/error-panel.js'
 import type { GraphJson } from '../graph/graph-model.js'
 import { ThreadGraph } from '../views/thread-graph.js'
 import { currentRun } from './live-reducer.js'
-import { useLive, useLiveThread, useThreadLive } from './live-store.js'
+import { liveOverlayKey, useLive, useLiveThread, useThreadLive } from './live-store.js'
 import { RunPanel } from './run-panel.js'
 import { StartRun } from './start-run.js'
 
@@ -41,10 +41,10 @@ export function ThreadLive({ threadId, graphId, onSettled }: { threadId: string;
   return (
     <>
       <div className="live-layout">
-        <section className="panel graph-panel" aria-label="Graph">
+        <section className="panel graph-panel live-graph" aria-label="Live graph">
           {assistants.error ? <ErrorPanel error={assistants.error} what={`the assistant of graph ${graphId ?? ''}`} onRetry={assistants.reload} /> : null}
           {graph.error ? <ErrorPanel error={graph.error} what="the graph" onRetry={graph.reload} /> : null}
-          {graph.data ? <ThreadGraph graph={graph.data} threadId={threadId} label={`graph ${graphId ?? ''}`} /> : graphId ? <Loading what="the graph" /> : <p className="hint">This thread has no graph yet.</p>}
+          {graph.data ? <ThreadGraph graph={graph.data} threadId={threadId} overlayKey={liveOverlayKey(threadId)} label={`live graph ${graphId ?? ''}`} /> : graphId ? <Loading what="the graph" /> : <p className="hint">This thread has no graph yet.</p>}
         </section>
         <RunPanel threadId={threadId} />
       </div>
