@@ -37,7 +37,8 @@ function prepared(v: unknown, key: string, ancestors: Set<object>): unknown {
       const item = (v as Record<string, unknown>)[k]
       const p = prepared(item, k, ancestors)
       if (p !== item && copy === undefined) {
-        copy = {}
+        // a null prototype, so that an own "__proto__" key stays a key (on {} assigning it sets the prototype)
+        copy = Object.create(null) as Record<string, unknown>
         for (let j = 0; j < i; j++) copy[keys[j]!] = (v as Record<string, unknown>)[keys[j]!]
       }
       if (copy !== undefined) (copy as Record<string, unknown>)[k] = p

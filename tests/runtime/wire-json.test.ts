@@ -55,6 +55,13 @@ describe('wireJson', () => {
   })
 
   it('matches the replacer on arbitrary values with messages mixed in', () => {
-    fc.assert(fc.property(tree, (v) => { expect(wireJson(v)).toBe(byReplacer(v)) }), { numRuns: 300 })
+    fc.assert(fc.property(tree, (v) => { expect(wireJson(v)).toBe(byReplacer(v)) }), { numRuns: 300, seed: Number(process.env.FUZZ_SEED ?? 20261204) })
+  })
+
+  it('keeps an own "__proto__" key on a copied object (found by the property above, seed 895842859)', () => {
+    const v = JSON.parse('{"a":{"m":[{"d":"x"}],"__proto__":false}}') as Record<string, unknown>
+    ;((v.a as Record<string, unknown[]>).m as unknown[])[0] = new HumanMessage('x')
+    expect(wireJson(v)).toBe(byReplacer(v))
+    expect(wireJson(v)).toContain('"__proto__":false')
   })
 })
