@@ -1,5 +1,7 @@
 import type { StreamMode } from '@langchain/langgraph'
 import type { AnyGraph } from '../graphs/registry.js'
+import { redactValue } from '../store/secret-redaction.js'
+import { errorData } from './serialize.js'
 
 /** Stream modes a client may ask for (Platform API names). */
 export const API_STREAM_MODES = ['values', 'updates', 'messages', 'messages-tuple', 'custom', 'debug', 'events', 'tasks', 'checkpoints', 'tools'] as const
@@ -58,7 +60,7 @@ export async function* streamGraph(graph: AnyGraph, input: unknown, o: GraphStre
     streamEvents(i: unknown, opts: unknown): AsyncIterable<unknown>
   }
   if (o.modes.includes('events')) {
-    const events = g.streamEvents(input, { ...common, version: 'v2' })
+    const events = drained(g.streamEvents(input, { ...common, version: 'v2' }))
     for await (const ev of events as AsyncIterable<{ event: string; data: { chunk?: unknown }; run_id?: string; metadata?: Record<string, unknown> }>) {
       if (ev.event === 'on_chain_stream' && Array.isArray(ev.data.chunk) && ev.data.chunk.length === 3 && Array.isArray(ev.data.chunk[0])) {
         yield* translate(ev.data.chunk as [string[], string, unknown])
@@ -67,10 +69,76 @@ export async function* streamGraph(graph: AnyGraph, input: unknown, o: GraphStre
     }
     return
   }
-  for await (const part of await g.stream(input, common)) {
+  for await (const part of drained(await g.stream(input, common))) {
     if (part[0].length === 0) o.observe?.(part[1], part[2])
     yield* translate(part)
   }
+}
+
+/**
+ * Reads `source` as fast as it produces, into a queue of its own, and yields from that queue; a failure
+ * is thrown after every chunk read before it. LangGraph's stream is a chain of ReadableStreams that drop
+ * their queued chunks when the graph throws (`controller.error()` discards the queue), so a consumer
+ * slower than the graph (the runner writes each event to the run's log) lost the steps before a failing
+ * node: a node that ran three times had one task in the log, then the error.
+ */
+export async function* drained<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]()
+  const queue: T[] = []
+  let head = 0
+  let done = false
+  let failure: { error: unknown } | undefined
+  let wake: (() => void) | undefined
+  void (async () => {
+    try {
+      for (;;) {
+        const r = await it.next()
+        if (r.done) break
+        queue.push(r.value)
+        wake?.()
+      }
+    } catch (error) {
+      failure = { error }
+    } finally {
+      done = true
+      wake?.()
+    }
+  })()
+  try {
+    for (;;) {
+      if (head < queue.length) {
+        const v = queue[head]!
+        queue[head++] = undefined as T
+        // keep the array from growing without end on a long run
+        if (head > 1024 && head * 2 > queue.length) { queue.splice(0, head); head = 0 }
+        yield v
+        continue
+      }
+      if (done) {
+        if (failure) throw failure.error
+        return
+      }
+      await new Promise<void>((resolve) => { wake = resolve })
+      wake = undefined
+    }
+  } finally {
+    // the consumer stopped early (a failed log write, a cancel): stop the graph's stream too
+    if (!done) void Promise.resolve(it.return?.()).catch(() => undefined)
+  }
+}
+
+/**
+ * A failed task's result with its error redacted like the `error` event's (LangGraph puts `{message, name}`
+ * there, no stack: the run's `error` event that follows carries it).
+ */
+function taskWithError(chunk: unknown): unknown {
+  const error = chunk !== null && typeof chunk === 'object' ? (chunk as { error?: unknown }).error : undefined
+  if (error instanceof Error) {
+    const e = errorData(error)
+    return { ...(chunk as object), error: { name: e.error, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } }
+  }
+  if (error === null || typeof error !== 'object') return chunk
+  return { ...(chunk as object), error: redactValue(error) }
 }
 
 interface MessageLike { id?: string; concat?(o: unknown): MessageLike }
@@ -101,6 +169,6 @@ function createTranslator(modes: ApiStreamMode[], subgraphs: boolean) {
       for (const m of done) completed.add(m.id)
       if (done.length > 0) yield { event: 'messages/complete', data: done }
     }
-    if ((modes as string[]).includes(mode)) yield { event: name(mode), data: chunk }
+    if ((modes as string[]).includes(mode)) yield { event: name(mode), data: mode === 'tasks' ? taskWithError(chunk) : chunk }
   }
 }

@@ -61,7 +61,9 @@ export class RunTranslator {
         const message = isDict(data) && typeof data.message === 'string' ? data.message : 'run failed'
         this.#failed = true
         for (const m of this.#messages.values()) out.push(...asMessages(m.ns, m.node, m.t.fail(message)))
-        return [...out, ...this.#cascade('failed', { error: message })]
+        // beyond the protocol's `error` (a message): the error's class and its stack, for the debugger
+        const extra = isDict(data) ? { ...(typeof data.error === 'string' && data.error !== 'Error' ? { error_type: data.error } : {}), ...(typeof data.stack === 'string' ? { stack: data.stack } : {}) } : {}
+        return [...out, ...this.#cascade('failed', { error: message, ...extra })]
       }
       case 'values': {
         out.push(...this.#inputRequested(namespace, data))

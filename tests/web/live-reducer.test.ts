@@ -94,6 +94,34 @@ describe('the live reducer (events → node states)', () => {
     expect(t.nodes.fetch).toMatchObject({ status: 'error', error: 'ECONNRESET', ms: 1 })
   })
 
+  it('errors as this server sends them: the failed task\'s result, then the root `failed` with the class and the stack', () => {
+    const run = 'r2'
+    const ev = (local: number, method: string, data: unknown): LiveEvent => ({ type: 'event', event_id: `${run}:${local}`, seq: 2_000_000_000 + local, method, params: { namespace: [], timestamp: 1000 + local, data } })
+    const stack = 'TypeError: the widget is undefined\n    at explode (live-graphs.ts:18:37)'
+    const s = reduceLive(initialLive(), [
+      ev(0, 'lifecycle', { event: 'running', graph_name: 'boom' }),
+      ev(1, 'tasks', { id: 't1', name: 'explode', input: {}, triggers: [] }),
+      ev(2, 'tasks', { id: 't1', name: 'explode', result: {}, error: { message: 'the widget is undefined', name: 'TypeError' }, interrupts: [] }),
+      ev(3, 'lifecycle', { event: 'failed', graph_name: 'boom', error: 'the widget is undefined', error_type: 'TypeError', stack }),
+    ])
+    expect(s.nodes.explode).toMatchObject({ status: 'error', error: 'TypeError: the widget is undefined', stack })
+    expect(currentRun(s)).toMatchObject({ status: 'failed', error: 'TypeError: the widget is undefined' })
+    expect(toNodeStates(s).explode).toMatchObject({ status: 'error', stack })
+  })
+
+  it('a refused answer is said on the node that waits (the gate asked again with `error`)', () => {
+    const run = 'r3'
+    const ev = (local: number, method: string, data: unknown): LiveEvent => ({ type: 'event', event_id: `${run}:${local}`, seq: 3_000_000_000 + local, method, params: { namespace: [], timestamp: 1000 + local, data } })
+    const s = reduceLive(initialLive(), [
+      ev(0, 'lifecycle', { event: 'running', graph_name: 'sdlc' }),
+      ev(1, 'tasks', { id: 't1', name: 'review_architect', input: {}, triggers: [] }),
+      ev(2, 'input.requested', { interrupt_id: 'i1', payload: { kind: 'approval', actions: ['approve', 'amend'], error: 'the artifact does not match its schema' } }),
+      ev(3, 'tasks', { id: 't1', name: 'review_architect', result: {}, error: null, interrupts: [{ id: 'i1' }] }),
+      ev(4, 'lifecycle', { event: 'interrupted', graph_name: 'sdlc' }),
+    ])
+    expect(toNodeStates(s).review_architect).toMatchObject({ status: 'interrupted', error: 'the artifact does not match its schema' })
+  })
+
   it('loops: a node that ran three times counts 3, with one span each; token usage adds up', () => {
     const ev = (local: number, method: string, data: unknown, node?: string): LiveEvent => ({ type: 'event', event_id: `r:${local}`, seq: 1_000_000_000 + local, method, params: { namespace: [], timestamp: local * 10, ...(node ? { node } : {}), data } })
     const evs: LiveEvent[] = [ev(0, 'lifecycle', { event: 'running' })]

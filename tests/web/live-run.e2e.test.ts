@@ -89,7 +89,12 @@ describe.skipIf(!browserRunnable)('live runs in Chromium', () => {
     await page.locator('input[data-path="overview"], textarea[data-path="overview"]').fill('')
     await page.getByRole('button', { name: 'Send the amended artifact' }).click()
     await expect.poll(() => page.getByTestId('refused').textContent().catch(() => ''), { timeout: 30_000 }).toContain('does not match its schema')
+    // and on the gate's node in the graph
+    await expect.poll(() => node(page, 'review_architect').locator('.flow-node-state').textContent(), { timeout: 30_000 }).toContain('answer refused')
+    await node(page, 'review_architect').getByTestId('node-failure').locator('summary').click()
+    expect(await node(page, 'review_architect').getByTestId('node-failure-message').textContent()).toContain('does not match its schema')
     await screenshot(page, 'live-amend-refused')
+    await node(page, 'review_architect').getByTestId('node-failure').locator('summary').click()
     await card(page, 'review_architect').getByRole('button', { name: 'Amend…' }).click()
     await page.locator('input[data-path="overview"], textarea[data-path="overview"]').fill('A single web service over SQLite')
     await page.getByRole('button', { name: 'Send the amended artifact' }).click()
@@ -125,14 +130,32 @@ describe.skipIf(!browserRunnable)('live runs in Chromium', () => {
     await page.close()
   }, 240_000)
 
-  it('errors where they happened: a node that threw shows its message on the node; a loop shows its count', async () => {
+  it('errors where they happened: a node that threw and a router that threw show message and stack on the node; a loop shows its count', async () => {
     const { page, errors } = await openPage(browser, `${srv.url}/ui/`)
     await startFromAssistant(page, srv.url, 'boom', async (p) => { await p.getByTestId('raw-json').fill('{"n": 0}') })
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toBe('failed')
     await expect.poll(() => node(page, 'explode').getAttribute('class')).toContain('node-error')
     expect(await node(page, 'explode').locator('.flow-node-state').textContent()).toContain('the widget is undefined')
     expect(await page.locator('[data-testid="node-error"][data-node="explode"]').textContent()).toContain('the widget is undefined')
+    // on the node itself: the message and the stack (the frame in the graph's own file), behind a disclosure
+    const failure = node(page, 'explode').getByTestId('node-failure')
+    await expect.poll(() => failure.locator('summary').textContent(), { timeout: 30_000 }).toBe('stack')
+    await failure.locator('summary').click()
+    expect(await failure.getByTestId('node-failure-message').textContent()).toBe('TypeError: the widget is undefined')
+    expect(await failure.getByTestId('node-failure-stack').textContent()).toMatch(/^TypeError: the widget is undefined\n\s+at .*live-graphs\.ts/)
+    // the steps before the failing one are all in the log now: review ran 3 times
+    expect(await node(page, 'review').locator('.flow-node-label').textContent()).toBe('review (3)')
     await screenshot(page, 'live-error')
+    // a router that threw: its node shows the router's error and stack
+    await startFromAssistant(page, srv.url, 'router', async (p) => { await p.getByTestId('raw-json').fill('{"n": 0}') })
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toBe('failed')
+    await expect.poll(() => node(page, 'review').getAttribute('class')).toContain('node-error')
+    const routed = node(page, 'review').getByTestId('node-failure')
+    await expect.poll(() => routed.locator('summary').textContent(), { timeout: 30_000 }).toBe('stack')
+    await routed.locator('summary').click()
+    expect(await routed.getByTestId('node-failure-message').textContent()).toBe('RangeError: no route after 3 reviews')
+    expect(await routed.getByTestId('node-failure-stack').textContent()).toMatch(/at \S*pickNext .*live-graphs\.ts/)
+    await screenshot(page, 'live-router-error')
     // loops: the node that ran three times is drawn once with its count
     await startFromAssistant(page, srv.url, 'loop', async (p) => { await p.getByTestId('raw-json').fill('{"n": 0}') })
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toBe('completed')

@@ -8,7 +8,27 @@ export type StepFlowNode = Node<StepNodeData, 'step'>
 export type GroupFlowNode = Node<StepNodeData, 'subgraph'>
 
 const stateText = (s: NodeState) =>
-  s.status === 'done' ? (s.ms !== undefined ? `${Math.round(s.ms)} ms` : 'done') : s.status === 'error' ? `error: ${s.error ?? ''}` : s.status
+  s.status === 'done' ? (s.ms !== undefined ? `${Math.round(s.ms)} ms` : 'done')
+    : s.status === 'error' ? `error: ${s.error ?? ''}`
+      : s.status === 'interrupted' && s.error ? `waiting; answer refused: ${s.error}` : s.status
+
+/**
+ * Where it failed, on the node itself: the message, and the stack behind a disclosure (drawn over the
+ * canvas, scrollable; `nodrag nopan nowheel` keep React Flow's pan and zoom off it).
+ */
+function NodeFailure({ id, state }: { id: string; state: NodeState }) {
+  if (!state.error) return null
+  const refused = state.status === 'interrupted'
+  return (
+    <details className="nodrag nopan nowheel node-failure" data-testid="node-failure" data-node={id}>
+      <summary aria-label={`${refused ? 'Refused answer' : 'Error'} at ${id}${state.stack ? ', with its stack' : ''}`}>{refused ? 'refusal' : state.stack ? 'stack' : 'error'}</summary>
+      <div className="node-failure-body" role="group" aria-label={`${refused ? 'Refused answer' : 'Error'} at ${id}`}>
+        <p className="node-failure-message" data-testid="node-failure-message">{state.error}</p>
+        {state.stack ? <pre className="node-failure-stack" data-testid="node-failure-stack" tabIndex={0}>{state.stack}</pre> : refused ? null : <p className="hint">(no stack recorded with the event)</p>}
+      </div>
+    </details>
+  )
+}
 
 /** One graph node: icon by kind, its name (`review (3)` when it ran three times), its live state. */
 export function StepNode({ data }: NodeProps<StepFlowNode>) {
@@ -28,6 +48,7 @@ export function StepNode({ data }: NodeProps<StepFlowNode>) {
       </span>
       <span className="flow-node-kind">{node.stepType ?? KIND_LABEL[node.kind]}{node.tools ? `: ${node.tools.join(', ')}` : ''}</span>
       {state ? <span className="flow-node-state" role="status">{stateText(state)}</span> : null}
+      {state?.error && (state.status === 'error' || state.status === 'interrupted') ? <NodeFailure id={node.id} state={state} /> : null}
       <Handle type="source" position={Position.Bottom} />
     </div>
   )

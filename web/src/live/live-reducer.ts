@@ -123,12 +123,18 @@ export function reduceLive(state: LiveState, events: readonly LiveEvent[]): Live
           if (!R()[runId]) runOrder.push(runId)
           runsW()[runId] = { runId, status: 'running', start: ts }
         } else if (event === 'completed' || event === 'failed' || event === 'interrupted') {
-          const err = event === 'failed' ? errorOf(d.error ?? 'the run failed') : undefined
+          // the root `failed` lifecycle: `error` (the message), and from this server the error's class and stack
+          const err = event === 'failed' ? errorOf({ ...(isDict(d.error) ? d.error : { message: str(d.error) ?? 'the run failed' }), ...(str(d.error_type) ? { name: d.error_type } : {}), ...(str(d.stack) ? { stack: d.stack } : {}) }) : undefined
           runsW()[runId] = { ...(R()[runId] ?? { runId, start: ts }), status: event, end: ts, ...(err ? { error: err.message } : {}) }
           if (!runOrder.includes(runId)) runOrder.push(runId)
           // a node still running when its run ended: it failed there (or, with the run interrupted, waits)
           for (const [key, n] of Object.entries(nodes)) {
             const open = n.spans.at(-1)
+            // the task that failed said so (its result's error has no stack): the run's error has it
+            if (event === 'failed' && n.status === 'error' && open?.runId === runId && !n.stack && err?.stack) {
+              node(key).stack = err.stack
+              continue
+            }
             if (n.status !== 'running' || open?.runId !== runId || open.end !== undefined) continue
             const m = node(key)
             const span = m.spans.at(-1)!
@@ -239,7 +245,8 @@ export function reduceFailures(state: LiveState, runId: string, failures: readon
     const open = was.spans.at(-1)
     const spans = open && open.runId === runId ? [...was.spans.slice(0, -1), { ...open, status: 'error' as const, ...(open.end === undefined && end !== undefined ? { end } : {}) }]
       : [...was.spans, { taskId: `failed:${runId}`, runId, start: end ?? 0, end: end ?? 0, status: 'error' as const }]
-    nodes[f.node] = { ...was, status: 'error', error: f.error, ...(f.stack ? { stack: f.stack } : {}), count: Math.max(1, was.count), spans }
+    // the events' error (class, message, stack) is kept over the state's shorter text
+    nodes[f.node] = { ...was, status: 'error', error: was.status === 'error' && was.error ? was.error : f.error, ...(f.stack ? { stack: f.stack } : {}), count: Math.max(1, was.count), spans }
   }
   return { ...state, nodes }
 }
@@ -270,6 +277,12 @@ export function toNodeStates(s: LiveState, graphNodes: readonly string[] = []): 
   for (const [id, n] of Object.entries(s.nodes)) {
     if (n.count === 0 && n.status === 'pending') continue
     out[id] = { status: n.status, count: n.count, ...(n.ms !== undefined ? { ms: n.ms } : {}), ...(n.error ? { error: n.error } : {}), ...(n.stack ? { stack: n.stack } : {}) }
+  }
+  // a refused answer (the gate asks again with `error`): said on the node that waits
+  for (const i of pendingInterrupts(s)) {
+    const refused = isDict(i.payload) && typeof i.payload.error === 'string' ? i.payload.error : undefined
+    const at = i.node ? out[i.node] : undefined
+    if (refused && at) out[i.node!] = { ...at, status: 'interrupted', error: refused }
   }
   return out
 }
