@@ -20,10 +20,16 @@ export function buildProgram(out: Out, err: (s: string) => void, setCode: (n: nu
     .description('Durable multi-agent workflows on LangGraph.js')
     .option('--db <path>', 'SQLite database file (env SWITCHYARD_DB; default .switchyard/switchyard.db)')
     .option('--database-url <url>', 'Postgres connection string, postgres://user:pass@host:5432/db[?schema=name] (env DATABASE_URL); wins over --db')
+    .option('--redis-url <url>', 'Redis for the live tail, wake-ups and cancels across processes, redis://[:pass@]host:6379[/db] (env REDIS_URL); without it Postgres uses LISTEN/NOTIFY')
     .option('--workflows <dir>', 'folder of YAML workflows to load (env SWITCHYARD_WORKFLOWS; default workflows/ if it exists)')
     .option('--config <path>', 'a langgraph.json: its graphs (and only they) are served and run, its env applied')
     .option('--builtins', 'with --config, also load the built-in graphs and YAML workflows (a config graph wins a shared name)')
     .exitOverride()
+    // every command opens its runtime from the environment: the flag sets it (and a child process inherits it)
+    .hook('preAction', (cmd) => {
+      const url = cmd.opts<{ redisUrl?: string }>().redisUrl
+      if (url !== undefined) process.env.REDIS_URL = url
+    })
     .showHelpAfterError(false)
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: err, outputError: (s) => err(`switchyard: ${s.replace(/^error: /, '').trim()}\n`) })
   registerRunCommands(program, out, setCode)

@@ -74,17 +74,18 @@ export function startCronScheduler(rt: Runtime, opts: CronSchedulerOptions = {})
     })().finally(() => { busy = undefined })
   }
 
-  rt.wakeCrons = wake
+  // a change made here wakes this scheduler and the other processes'
+  rt.wakeCrons = () => { wake(); rt.signals.send('crons') }
   wake()
   const pollMs = opts.pollMs ?? 30_000
   const poll = pollMs > 0 ? setInterval(wake, pollMs) : undefined
   poll?.unref()
-  const offCommits = rt.commits.onExternalCommit(wake)
+  const offCommits = rt.signals.on('crons', wake)
   return {
     async stop() {
       stopped = true
       offCommits()
-      rt.wakeCrons = () => undefined
+      rt.wakeCrons = () => rt.signals.send('crons')
       if (timer) clearTimeout(timer)
       if (poll) clearInterval(poll)
       await busy

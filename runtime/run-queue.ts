@@ -9,6 +9,15 @@ import { callWebhook, type WebhookOptions } from './webhook.js'
 import { LEASE_LOST, sweepDeadClaims } from './run-leases.js'
 import { delayUntil, startCronScheduler } from './cron-scheduler.js'
 
+/** The queue's safety poll from the environment (`SWITCHYARD_QUEUE_POLL_MS`, 0 = off), else 30 s. */
+export function queuePollMsFrom(env: NodeJS.ProcessEnv): number {
+  const v = env.SWITCHYARD_QUEUE_POLL_MS
+  if (v === undefined || v === '') return 30_000
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`SWITCHYARD_QUEUE_POLL_MS must be a whole number of ms (0 = off), got "${v}"`)
+  return n
+}
+
 /** What the run queue reports when a run ends (the server's Prometheus metrics implement it). */
 export interface RunMetrics {
   runEnded(graph: string, status: string, seconds: number): void
@@ -22,8 +31,9 @@ export interface RunQueueOptions {
   /** Reports a run that failed outside the graph (store errors). */
   onError?: (e: unknown, run: RunRow) => void
   /**
-   * Also look at the store this often (ms, default 30 s) for runs another process queued on the same
-   * database, e.g. the deadline timer a CLI run left at a human step; 0 turns it off.
+   * Also look at the store this often (ms, default `SWITCHYARD_QUEUE_POLL_MS` or 30 s) for runs another
+   * process queued on the same database, e.g. the deadline timer a CLI run left at a human step; 0 turns
+   * it off (runs are then claimed on signals alone: this process's, and other processes' through rt.signals).
    */
   pollMs?: number
   /** Logs each run's end (id, thread, graph, attempt, status, ms). */
@@ -164,11 +174,11 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
     sweepDeadClaims(rt.runs, me).then((n) => { if (n > 0) { unknown = true; wake() } }, () => undefined).finally(() => { sweeping = false })
   }, Math.max(250, Math.floor(rt.leases.claimant.leaseMs / 2)))
   sweeper.unref()
-  const pollMs = opts.pollMs ?? 30_000
+  const pollMs = opts.pollMs ?? queuePollMsFrom(process.env)
   const poll = pollMs > 0 ? setInterval(() => { timerDirty = true; unknown = true; wake() }, pollMs) : undefined
   poll?.unref()
-  // another process queued or finished a run (a CLI run, another server on the file): look now
-  const offCommits = rt.commits.onExternalCommit(() => { timerDirty = true; unknown = true; wake() })
+  // another process queued or finished a run (an API process, a CLI run, another worker): look now
+  const offCommits = rt.signals.on('runs', () => { timerDirty = true; unknown = true; wake() })
   // the server's crons fire where its runs execute: a process with a run queue
   const crons = opts.crons === false ? undefined : startCronScheduler(rt, { pollMs, onError: opts.onCronError })
   return {

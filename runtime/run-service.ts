@@ -92,7 +92,11 @@ export async function cancelRun(rt: Runtime, run: RunRow, action: CancelAction =
   if (run.status !== 'running') return
   const local = rt.controllers.get(run.run_id)
   if (local) local.abort(action)
-  else await rt.runs.requestCancel(run.thread_id, action)
+  else {
+    await rt.runs.requestCancel(run.thread_id, action)
+    // the worker holding it hears this at once (Redis, NOTIFY), else at its next heartbeat
+    rt.signals.send('cancels')
+  }
 }
 
 /**
@@ -115,10 +119,10 @@ export async function waitForRun(rt: Runtime, runId: string, signal?: AbortSigna
       if (final) settle(final)
       else check()
     })
-    // a run executed by another process publishes nothing here: look at the store when another
-    // connection commits, and now and then regardless
+    // a run executed by another process: look at the store when that process says the run ended (or,
+    // on SQLite, when another connection commits), and now and then regardless
     const timer = setInterval(check, 1000)
-    const offCommits = rt.commits.onExternalCommit(check)
+    const offCommits = rt.signals.onRunEvent(runId, (s) => { if (s.kind === 'ended' || s.kind === 'poll') check() })
     const onAbort = () => { finished = true; cleanup(); resolve(undefined) }
     signal?.addEventListener('abort', onAbort, { once: true })
     function cleanup() { off(); offCommits(); clearInterval(timer); signal?.removeEventListener('abort', onAbort) }

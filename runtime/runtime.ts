@@ -6,11 +6,14 @@ import type { LoadedGraphs } from '../graphs/graph-loader.js'
 import { GraphRegistry, type AnyGraph } from '../graphs/registry.js'
 import { embeddingsFromEnv, type EmbeddingsConfig } from '../rag/embeddings.js'
 import { createRetriever } from '../rag/retriever-factory.js'
-import { unwatchedCommits, watchCommits, type CommitWatch } from '../store/commit-watch.js'
+import { watchCommits, type CommitWatch } from '../store/commit-watch.js'
 import { openStore, type OpenedDb } from '../store/db.js'
 import { KyselySaver } from '../store/kysely-saver.js'
 import { createRunRepo, type RunRepo } from '../store/run-repo.js'
 import { RunEventBus } from './event-bus.js'
+import { sqliteSignals, type ClusterSignals, type DependencyState } from './signals.js'
+import { openPgSignals } from './signals-pg.js'
+import { openRedisSignals, redisPrefixFrom } from './signals-redis.js'
 import { createRunLeases, leaseMsFrom, type RunLeases } from './run-leases.js'
 import { RecentStates } from './recent-states.js'
 
@@ -23,8 +26,15 @@ export interface Runtime {
   registry: GraphRegistry
   /** The embeddings endpoint (SWITCHYARD_EMBEDDINGS_MODEL…), when one is configured: retrieval is hybrid then. */
   embeddings: EmbeddingsConfig | undefined
-  /** Signals commits by other connections to the database (other processes): runs, crons, events they wrote. */
+  /**
+   * What other processes signal (runs queued or freed, crons changed, cancels, run events): Redis pub/sub
+   * with `REDIS_URL`, else Postgres LISTEN/NOTIFY on Postgres, else SQLite's data_version watch.
+   */
+  signals: ClusterSignals
+  /** Any signal from another process, as one "something was committed elsewhere" (kept for older callers; prefer `signals.on`). */
   commits: CommitWatch
+  /** Each dependency's state for `/ok`: the database (a round trip), and the signal transport's (`redis`, `postgres_notify`). */
+  health(): Promise<Record<string, DependencyState>>
   /** Hosts run webhooks may call (`SWITCHYARD_WEBHOOK_HOSTS`); undefined: any. */
   webhookHosts: string[] | undefined
   /** Live tail of run event logs in this process. */
@@ -59,13 +69,25 @@ export interface RuntimeOptions {
   threadTtlMinutes?: number
   /** The fields store items are embedded at when a put gives no `index` (langgraph.json `store.index.fields`); default `$`. */
   storeIndexFields?: string[]
+  /** Redis for the live tail, wake-ups and cancels across processes; default `env.REDIS_URL`; '' or unset: none. */
+  redisUrl?: string
 }
 
 /** The researcher's documents on a Postgres store: none (RAG is SQLite-only). */
 const NO_DOCUMENTS: DocSearch = { search: async () => [] }
 
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
-  const store = await openStore(opts.dbPath)
+  const env = opts.env ?? process.env
+  const redisUrl = opts.redisUrl ?? env.REDIS_URL
+  // Redis is checked first: a REDIS_URL that does not answer stops the process before the store is migrated
+  const redis = redisUrl ? await openRedisSignals(redisUrl, { prefix: redisPrefixFrom(env) }) : undefined
+  let store: OpenedDb
+  try {
+    store = await openStore(opts.dbPath)
+  } catch (e) {
+    await redis?.close()
+    throw e
+  }
   const checkpointer = new KyselySaver(store.db)
   const model = await createChatModel(opts.env ?? process.env)
   const given = opts.registry
@@ -85,10 +107,18 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
     return g
   }
-  // Postgres: other processes' writes are not watched here (cross-process wake-ups are the event bus's job there)
-  const commits = store.dialect === 'sqlite' ? watchCommits(store.sqlite) : unwatchedCommits()
+  // Postgres without Redis: NOTIFY; SQLite without Redis: another connection's commit is the signal
+  let signals: ClusterSignals
+  try {
+    signals = redis ?? (store.dialect === 'postgres' ? await openPgSignals(store) : sqliteSignals(watchCommits(store.sqlite)))
+  } catch (e) {
+    await store.close()
+    throw e
+  }
+  const commits: CommitWatch = { onExternalCommit: (fn) => signals.on('*', fn), stop: () => undefined }
   const runs = createRunRepo(store.db, { threadTtlMinutes: opts.threadTtlMinutes })
-  const leases = createRunLeases(runs, commits, { leaseMs: leaseMsFrom(opts.env ?? process.env) })
+  const leases = createRunLeases(runs, { onExternalCommit: (fn) => signals.on('cancels', fn), stop: () => undefined }, { leaseMs: leaseMsFrom(env) })
+  const opened = store
   return {
     store,
     runs,
@@ -99,22 +129,43 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     model,
     registry,
     embeddings,
+    signals,
     commits,
+    async health() {
+      const database: DependencyState = await databaseAnswers(opened) ? 'up' : 'down'
+      return { database, ...signals.health() }
+    },
     webhookHosts: webhookHostsFrom(opts.env ?? process.env),
-    bus: new RunEventBus(),
+    bus: new RunEventBus(signals),
     controllers: new Map(),
     finalStates: new RecentStates(),
     wake: () => undefined,
-    wakeCrons: () => undefined,
+    wakeCrons: () => signals.send('crons'),
     graph,
     async graphForRun(name, config) {
       const def = registry.get(name)
       return def.buildForRun ? def.buildForRun(deps, config) : graph(name)
     },
-    close: () => {
+    close: async () => {
       leases.stop()
-      commits.stop()
-      return store.close()
+      await signals.close()
+      return opened.close()
     },
+  }
+}
+
+/** One round trip to the database within 2 s (SQLite: a read of the open file). */
+async function databaseAnswers(store: OpenedDb): Promise<boolean> {
+  if (store.dialect === 'sqlite') return store.sqlite.open
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([
+      store.pool.query('select 1').then(() => true),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), 2_000) }),
+    ])
+  } catch {
+    return false
+  } finally {
+    clearTimeout(timer)
   }
 }

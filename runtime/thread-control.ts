@@ -71,5 +71,7 @@ export async function forkThread(rt: Runtime, args: { threadId: string; checkpoi
 /** Asks every running run of the thread to stop; the process running it aborts within its poll interval. */
 export async function cancelThread(rt: Runtime, threadId: string): Promise<{ thread_id: string; cancelled: number }> {
   await rt.runs.getThread(threadId)
-  return { thread_id: threadId, cancelled: await rt.runs.requestCancel(threadId) }
+  const cancelled = await rt.runs.requestCancel(threadId)
+  rt.signals.send('cancels')
+  return { thread_id: threadId, cancelled }
 }

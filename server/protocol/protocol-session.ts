@@ -13,7 +13,7 @@ export interface SessionOptions {
   /**
    * How often a live feed looks in the store for a new run on its thread regardless (ms, default 5 000):
    * a run created in this process wakes it at once (the bus), one created by another process at its
-   * commit (rt.commits); this is only the fallback.
+   * signal (rt.signals: Redis, NOTIFY, or its SQLite commit); this is only the fallback.
    */
   pollMs?: number
   /** Subscriptions arriving within this window are replayed together (ms, default 10). */
@@ -145,7 +145,7 @@ export class ProtocolSession {
       const done = () => { clearTimeout(timer); offCommits(); this.#wakers.delete(done); signal?.removeEventListener('abort', done); resolve() }
       const timer = setTimeout(done, this.opts.pollMs ?? 5_000)
       // a run another process created on this thread: its commit wakes the look-up at once
-      const offCommits = this.rt.commits.onExternalCommit(done)
+      const offCommits = this.rt.signals.on('runs', done)
       this.#wakers.add(done)
       signal?.addEventListener('abort', done, { once: true })
     })
