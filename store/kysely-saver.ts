@@ -1,5 +1,6 @@
 import {
   BaseCheckpointSaver,
+  ERROR,
   WRITES_IDX_MAP,
   type ChannelVersions,
   type Checkpoint,
@@ -20,6 +21,7 @@ import type { CheckpointBlobTable, CheckpointRow } from './checkpoint-schema.js'
 import { StatementCache } from './checkpoint-statements.js'
 import { baseOf, inlineRefs, parentState, stateAfterPut, versionStrings } from './checkpoint-thread-state.js'
 import { hydrateTuples } from './checkpoint-tuples.js'
+import { redactError, redactValue } from './secret-redaction.js'
 import { appendCandidates, encodeValues, type StoragePolicy } from './checkpoint-value-writer.js'
 import type { DB } from './schema.js'
 
@@ -47,6 +49,8 @@ interface Scope {
   ns: string
   checkpointId: string | undefined
 }
+
+const redactErrorWrite = (v: unknown) => (v instanceof Error ? redactError(v) : redactValue(v))
 
 function scopeOf(config: RunnableConfig, op: string): Scope {
   const c = config.configurable
@@ -135,7 +139,9 @@ export class KyselySaver extends BaseCheckpointSaver {
     const { threadId, ns, checkpointId } = scopeOf(config, 'putWrites')
     if (checkpointId === undefined) throw new AppError('VALIDATION', 'putWrites: config.configurable.checkpoint_id is required')
     const rows = await Promise.all(writes.map(async ([channel, value], idx) => {
-      const [type, data] = await this.serde.dumpsTyped(value)
+      // a node's error as LangGraph records it (`{ message, name }`): a user graph's node may quote a key the
+      // process holds, and no span of ours wrapped it, so the checkpoint is the last place to keep it out
+      const [type, data] = await this.serde.dumpsTyped(channel === ERROR ? redactErrorWrite(value) : value)
       return {
         thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpointId, task_id: taskId,
         idx: WRITES_IDX_MAP[channel] ?? idx, channel, type, data, task_path: taskPath,

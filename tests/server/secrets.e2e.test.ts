@@ -1,11 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { keyProtocol } from '../../server/auth.js'
 import { defaultFakeScript, startFakeOpenAI, type FakeOpenAI, type FakeScript } from '../agents/fake-openai-server.js'
-import { runCli, spawnServe, stopChild, tempDb } from '../cli/cli-harness.js'
+import { ROOT, runCli, spawnServe, stopChild, tempDb } from '../cli/cli-harness.js'
 import { startOtlpReceiver } from '../cli/otlp-receiver.js'
 import { isRootEnd, RawProtocolClient } from './protocol-harness.js'
 
@@ -32,6 +33,25 @@ const script: FakeScript = (body, i, headers) => {
   return defaultFakeScript(body, i)
 }
 
+/**
+ * A user project (langgraph.json) whose graph's own node quotes the keys it can read in the error it throws:
+ * no span or tool wrapper of Switchyard's runs around it, so its text reaches LangGraph's `__error__`
+ * checkpoint write as thrown.
+ */
+function leakyProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-secrets-project-'))
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir')
+  mkdirSync(join(dir, 'src'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'leaky', private: true, type: 'module' }))
+  writeFileSync(join(dir, 'langgraph.json'), JSON.stringify({ graphs: { leaky: './src/leaky.js:graph' } }))
+  writeFileSync(join(dir, 'src/leaky.js'), `import { Annotation, StateGraph } from '@langchain/langgraph'
+const S = Annotation.Root({ task: Annotation() })
+const call = () => { throw new Error('upstream refused key ' + process.env.OPENAI_API_KEY + ' for callers ' + process.env.SWITCHYARD_API_KEYS) }
+export const graph = new StateGraph(S).addNode('call', call).addEdge('__start__', 'call').addEdge('call', '__end__').compile()
+`)
+  return dir
+}
+
 /** Every file of a folder, bytes as latin1 (a secret is ASCII: it matches byte for byte). */
 const folderBytes = (dir: string) => readdirSync(dir).map((f) => ({ file: f, text: readFileSync(join(dir, f)).toString('latin1') }))
 
@@ -51,6 +71,8 @@ describe('secrets never leave: API keys, OPENAI_API_KEY and Authorization header
   let serveOut = ''
   let serveErr = ''
   const cliOut: string[] = []
+  const project = leakyProject()
+  const config = join(project, 'langgraph.json')
 
   const env = () => ({
     SWITCHYARD_API_KEYS: `${KEY_A}=tenantA,${KEY_B}=tenantB`,
@@ -76,10 +98,10 @@ describe('secrets never leave: API keys, OPENAI_API_KEY and Authorization header
     fake = await startFakeOpenAI(script)
     otlp = await startOtlpReceiver()
   })
-  afterAll(async () => { await fake.close(); await otlp.close(); t.cleanup() })
+  afterAll(async () => { await fake.close(); await otlp.close(); t.cleanup(); rmSync(project, { recursive: true, force: true }) })
 
   it('makes runs, good and failing, through switchyard serve and switchyard run with known secrets', async () => {
-    const serve = spawnServe(['--db', t.db], env())
+    const serve = spawnServe(['--db', t.db, '--config', config, '--builtins'], env())
     serve.child.stdout?.on('data', (d: Buffer) => { serveOut += d.toString() })
     serve.child.stderr?.on('data', (d: Buffer) => { serveErr += d.toString() })
     let code: number | null
@@ -116,6 +138,15 @@ describe('secrets never leave: API keys, OPENAI_API_KEY and Authorization header
       // a streamed failing run: the error event of the SSE stream
       const streamed = await call(`${url}/threads/${bad.thread_id}/runs/stream`, { method: 'POST', headers: asA, body: JSON.stringify({ assistant_id: 'team', input: { task: 'FAIL-401 streamed' }, stream_mode: ['values', 'updates', 'debug', 'events'] }) })
       expect(streamed.text).toMatch(/event: error/)
+      // the langgraph.json graph whose node quotes the keys: its run, state (the task's error) and history
+      const leaky = await client.threads.create()
+      const leaked = await call(`${url}/threads/${leaky.thread_id}/runs/wait`, { method: 'POST', headers: asA, body: JSON.stringify({ assistant_id: 'leaky', input: { task: 'quote the keys' } }) })
+      expect(leaked.text).toMatch(/upstream refused key/)
+      const [leakyRun] = await client.runs.list(leaky.thread_id)
+      expect(leakyRun!.status).toBe('error')
+      const leakyState = await call(`${url}/threads/${leaky.thread_id}/state`, { headers: asA })
+      expect(leakyState.text).toMatch(/upstream refused key \[REDACTED\]/)
+      await call(`${url}/threads/${leaky.thread_id}/history`, { method: 'POST', headers: asA, body: '{}' })
 
       // the WebSocket with the key as a subprotocol (its base64url form is a secret too), a failing run over it
       const wsUrl = `${url.replace('http', 'ws')}/threads/${randomUUID()}/stream/events`
@@ -159,6 +190,8 @@ describe('secrets never leave: API keys, OPENAI_API_KEY and Authorization header
     // and the echoed key did travel to each of them, redacted: the grep looked where the leak would have been
     const marked = (s: string) => s.includes('Bearer [REDACTED]')
     expect(folderBytes(t.dir).some(({ text }) => marked(text))).toBe(true)
+    // the user graph's error reached the database (run row, events, `__error__` write), redacted
+    expect(folderBytes(t.dir).some(({ text }) => text.includes('upstream refused key [REDACTED]'))).toBe(true)
     expect(otlp.bodies.some(marked)).toBe(true)
     expect(bodies.filter(marked).length).toBeGreaterThanOrEqual(4)
     expect(cliOut.some(marked)).toBe(true)
