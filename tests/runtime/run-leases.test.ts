@@ -65,8 +65,9 @@ describe('run claims are leases renewed by a heartbeat; a dead claim is swept ba
       a.leases.hold(run.run_id, abort)
       const first = claimed.lease_expires_at!
       await until('a renewal', async () => (await a.runs.getRun(run.run_id)).lease_expires_at! > first)
-      // three lease lengths later it is still held: the sweeper leaves a renewed claim alone
-      await new Promise((r) => setTimeout(r, 1_800))
+      // renewed until it outlives its first lease by three lease lengths (the heartbeat's writes, observed, not a
+      // sleep): still held, and the sweeper leaves a renewed claim alone
+      await until('three lease lengths of renewals', async () => Date.parse((await a.runs.getRun(run.run_id)).lease_expires_at!) >= Date.parse(first) + 3 * 600)
       expect(await sweepDeadClaims(a.runs, 'someone-else/1/x')).toBe(0)
       expect((await a.runs.getRun(run.run_id)).worker_id).toBe(a.leases.claimant.workerId)
       // another worker takes it over (as after a stall): the next heartbeat tells this one to stop

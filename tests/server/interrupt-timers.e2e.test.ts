@@ -40,6 +40,7 @@ describe('human step deadlines', () => {
     mkdirSync(join(dir, 'workflows'))
     writeFileSync(join(dir, 'workflows/quick.yaml'), gate('quick', '1s'))
     writeFileSync(join(dir, 'workflows/slow.yaml'), gate('slow', '3s'))
+    writeFileSync(join(dir, 'workflows/witness.yaml'), gate('witness', '3s'))
     rt = await openRuntime({ dbPath: join(dir, 'sy.db'), env: { SWITCHYARD_MODEL: 'offline' }, registry: await loadGraphs({ workflowsDir: join(dir, 'workflows'), workspaceRoot: dir }) })
     srv = await startServer({ rt, port: 0, routes: [runsRoutes] })
     // pollMs: timers another process (the CLI) leaves are found within a quarter second
@@ -54,13 +55,12 @@ describe('human step deadlines', () => {
   })
 
   const values = async (threadId: string) => (await client.threads.getState(threadId)).values as unknown as WfValues
-  async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-    const end = Date.now() + ms
-    for (;;) {
-      const v = await f()
-      if (ok(v) || Date.now() > end) return v
-      await new Promise((r) => setTimeout(r, 100))
-    }
+  /** The thread's pending deadline run, joined: resolves once the timer has fired and its run has ended. */
+  async function timerRun(threadId: string) {
+    const timer = (await client.runs.list(threadId)).find((r) => r.metadata?.timer === 'interrupt-deadline')
+    expect(timer, 'a deadline run').toBeDefined()
+    await client.runs.join(threadId, timer!.run_id)
+    return client.runs.get(threadId, timer!.run_id)
   }
 
   it('nobody answers: at the deadline a timer run resumes the thread and on_timeout runs', async () => {
@@ -69,7 +69,8 @@ describe('human step deadlines', () => {
     expect(first.__interrupt__).toEqual([expect.objectContaining({ value: expect.objectContaining({ type: 'human', step: 'ask', timeout_ms: 1000 }) })])
     const runs = await client.runs.list(t.thread_id)
     expect(runs.map((r) => [r.status, r.metadata?.timer])).toEqual(expect.arrayContaining([['pending', 'interrupt-deadline'], ['success', undefined]]))
-    const end = await until(() => values(t.thread_id), (v) => v.status !== 'running')
+    expect((await timerRun(t.thread_id)).status).toBe('success')
+    const end = await values(t.thread_id)
     expect(end.steps.ask).toMatchObject({ status: 'failed', error: { code: 'CANCELLED' } })
     expect(end.steps.expired).toMatchObject({ status: 'succeeded' })
     expect(end.steps.ship).toMatchObject({ status: 'skipped', skip_reason: 'upstream' })
@@ -82,15 +83,21 @@ describe('human step deadlines', () => {
     const t = await client.threads.create()
     await client.runs.wait(t.thread_id, 'slow', { input: {} })
     const done = await client.runs.wait(t.thread_id, 'slow', { command: { resume: { action: 'approve' } } }) as unknown as WfValues
+    // a witness with the same timeout, started after and left unanswered: once its timer has fired, the
+    // first thread's deadline has passed too (waits on that event, not on a guess of the queue's lateness)
+    const witness = await client.threads.create()
+    await client.runs.wait(witness.thread_id, 'witness', { input: {} })
     expect(done.status).toBe('succeeded')
     expect(done.steps.ship).toMatchObject({ status: 'succeeded' })
     expect(done.steps.expired).toMatchObject({ status: 'skipped', skip_reason: 'not_routed' })
     const runs = await client.runs.list(t.thread_id)
     expect(runs.map((r) => r.status)).toEqual(['success', 'success'])
-    await new Promise((r) => setTimeout(r, 3_500))
+    expect((await timerRun(witness.thread_id)).status).toBe('success')
+    expect((await values(witness.thread_id)).steps.expired).toMatchObject({ status: 'succeeded' })
     expect((await client.runs.list(t.thread_id)).length).toBe(2)
     expect(await values(t.thread_id)).toEqual(done)
     expect(existsSync(join(dir, 'slow-expired.txt'))).toBe(false)
+    expect(existsSync(join(dir, 'witness-expired.txt'))).toBe(true)
   })
 
   it('the CLI path: a timer left by a run does not block resuming the thread', async () => {
@@ -112,7 +119,8 @@ describe('human step deadlines', () => {
     } finally {
       await cli.close()
     }
-    const end = await until(() => values(threadId), (v) => v.status !== 'running')
+    expect((await timerRun(threadId)).status).toBe('success')
+    const end = await values(threadId)
     expect(end.steps.expired).toMatchObject({ status: 'succeeded' })
     expect(end.steps.ask).toMatchObject({ status: 'failed', error: { code: 'CANCELLED' } })
   })

@@ -43,16 +43,4 @@ export async function rawJson(url: string, init: { method?: string; body?: strin
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> }
 }
 
-/**
- * Polls `probe` every 20 ms until it returns something other than undefined; fails after `ms` naming `what`.
- * The ceiling is generous on purpose: it only matters when the awaited event never comes.
- */
-export async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 45_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await probe()
-    if (v !== undefined) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+export { until } from '../until.js'
