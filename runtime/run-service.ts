@@ -39,25 +39,7 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
   // the binding is awaited with the run's insert below (one commit); a failed one fails the request
   binding?.catch(() => undefined)
   const strategy = r.multitaskStrategy ?? 'reject'
-  let inflight = await rt.runs.inflightRuns(threadId)
-  // an answer (any run but another timer) removes the timers waiting for the thread's interrupt deadlines
-  if (r.kwargs.timer_for === undefined && inflight.some((x) => x.status === 'pending' && isTimer(x))) {
-    for (const x of inflight) if (x.status === 'pending' && isTimer(x)) await rt.runs.deleteRun(x.run_id)
-    inflight = inflight.filter((x) => !(x.status === 'pending' && isTimer(x)))
-  }
-  const kwargs = { ...r.kwargs }
-  if (inflight.length > 0) {
-    if (strategy === 'reject') throw new AppError('CONFLICT', `thread ${threadId} is already running a run; wait for it, or choose another multitask_strategy`)
-    if (strategy === 'interrupt' || strategy === 'rollback') {
-      const starts = inflight.map((x) => x.start_checkpoint_id).filter((x): x is string => !!x)
-      for (const run of inflight) await cancelRun(rt, run, strategy)
-      if (strategy === 'rollback' && kwargs.checkpoint_id === undefined && kwargs.command === undefined) {
-        if (starts[0]) kwargs.checkpoint_id = starts[0]
-        else if (inflight.some((x) => x.status === 'running')) await rt.checkpointer.deleteThread(threadId)
-      }
-    }
-  }
-  const [run] = await Promise.all([rt.runs.createRun({
+  const row = (kwargs: RunKwargs) => ({
     run_id: randomUUID(),
     thread_id: threadId,
     graph: r.graph,
@@ -70,7 +52,36 @@ export async function createRun(rt: Runtime, r: NewRun): Promise<RunRow> {
     temporary: r.temporary ? 1 : 0,
     // the request's (or CLI command's) span: the run's span is its child even when a queue runs it later
     trace_parent: activeTraceparent() ?? null,
-  }, r.claimHere ? rt.leases.claimant : undefined), binding])
+  })
+  // The strategy is applied to the runs in flight as read, and the run is queued only if no other run
+  // was queued on the thread meanwhile (by this process or another: queueRun checks and inserts
+  // atomically); if one was, the strategy is applied again with it in view — a second `reject` is refused,
+  // a second `interrupt` interrupts the run queued first.
+  let run: RunRow | undefined
+  for (let tries = 0; run === undefined; tries++) {
+    if (tries === 8) throw new AppError('CONFLICT', `thread ${threadId} keeps getting new runs; retry`)
+    let inflight = await rt.runs.inflightRuns(threadId)
+    // an answer (any run but another timer) removes the timers waiting for the thread's interrupt deadlines
+    if (r.kwargs.timer_for === undefined && inflight.some((x) => x.status === 'pending' && isTimer(x))) {
+      for (const x of inflight) if (x.status === 'pending' && isTimer(x)) await rt.runs.deleteRun(x.run_id)
+      inflight = inflight.filter((x) => !(x.status === 'pending' && isTimer(x)))
+    }
+    const kwargs = { ...r.kwargs }
+    if (inflight.length > 0) {
+      if (strategy === 'reject') throw new AppError('CONFLICT', `thread ${threadId} is already running a run; wait for it, or choose another multitask_strategy`)
+      if (strategy === 'interrupt' || strategy === 'rollback') {
+        const starts = inflight.map((x) => x.start_checkpoint_id).filter((x): x is string => !!x)
+        for (const run of inflight) await cancelRun(rt, run, strategy)
+        if (strategy === 'rollback' && kwargs.checkpoint_id === undefined && kwargs.command === undefined) {
+          if (starts[0]) kwargs.checkpoint_id = starts[0]
+          else if (inflight.some((x) => x.status === 'running')) await rt.checkpointer.deleteThread(threadId)
+        }
+      }
+    }
+    // enqueue goes behind whatever is there; the others only behind the runs they just cancelled (still running until they stop)
+    const unlessInflight = strategy === 'enqueue' ? undefined : inflight.map((x) => x.run_id)
+    ;[run] = await Promise.all([rt.runs.queueRun(row(kwargs), { claimBy: r.claimHere ? rt.leases.claimant : undefined, unlessInflight }), binding])
+  }
   if (!r.claimHere) rt.wake(run.available_at ?? undefined, run.run_id)
   rt.bus.runCreated(threadId, run.run_id)
   return run

@@ -19,6 +19,7 @@ import { ragAssistantTenantsMigration } from './migrations/015-rag-assistant-ten
 import { runTraceMigration } from './migrations/016-run-trace.js'
 import { runLeaseMigration } from './migrations/017-run-lease.js'
 import { graphVersionsMigration } from './migrations/018-graph-versions.js'
+import { runOnePerThreadMigration } from './migrations/019-run-one-per-thread.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '016-run-trace': runTraceMigration,
   '017-run-lease': runLeaseMigration,
   '018-graph-versions': graphVersionsMigration,
+  '019-run-one-per-thread': runOnePerThreadMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -5,6 +5,8 @@ import type { Insertable } from 'kysely'
 import type { RunKind, RunRow, RunStatus, RunTable, ThreadRow } from './run-schema.js'
 import type { DB } from './schema.js'
 import { currentTenant, writeTenant } from './tenant-scope.js'
+import { dialectOf } from './dialect.js'
+import { ONE_RUNNING_PER_THREAD } from './migrations/019-run-one-per-thread.js'
 
 const now = () => new Date().toISOString()
 
@@ -32,14 +34,86 @@ const claimed = (c: Claimant) => ({
     else start_checkpoint_id end`,
 })
 
+/**
+ * Whether `e` is the database refusing a second running run on a thread (the partial unique index of
+ * migration 019): another worker claimed a run of the same thread in the same instant.
+ */
+export function isOneRunningViolation(e: unknown): boolean {
+  const x = e as { code?: unknown; constraint?: unknown; message?: unknown }
+  if (x?.code === '23505') return x.constraint === ONE_RUNNING_PER_THREAD
+  return x?.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof x.message === 'string' && x.message.includes('runs.thread_id')
+}
+
+/** Runs a claim; a claim the one-running-per-thread index refused claimed nothing. */
+async function unlessRefused<T>(claim: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await claim()
+  } catch (e) {
+    if (isOneRunningViolation(e)) return undefined
+    throw e
+  }
+}
+
+/** How often a claim the index refused is tried again before reporting nothing claimable (the queue looks again on its next wake). */
+const CLAIM_TRIES = 4
+
 /** What putting a run back in the queue clears. */
 const unclaimed = () => ({ status: 'pending' as const, pid: null, worker_id: null, lease_expires_at: null, updated_at: now() })
+
+/** A run as its creator describes it (the repo fills in status, claim, ordinal). */
+export type NewRunRow = Omit<Insertable<RunTable>, 'status' | 'error' | 'pid' | 'ordinal' | 'worker_id' | 'lease_expires_at'> & { kind: RunKind }
+
+/** The row a new run is inserted with: pending, or claimed by `claimBy`; numbered after its thread's runs. */
+function runValues(run: NewRunRow, claimBy?: Claimant) {
+  const ordinal = sql<number>`(select coalesce(max(r.ordinal), 0) + 1 from runs r where r.thread_id = ${run.thread_id})`
+  const claim = claimBy === undefined ? { status: 'pending' as const, pid: null } : {
+    status: 'running' as const, pid: claimBy.pid, worker_id: claimBy.workerId, lease_expires_at: leaseUntil(claimBy), attempt: 1,
+    start_checkpoint_id: sql<string | null>`(select c.checkpoint_id from checkpoints c where c.thread_id = ${run.thread_id}
+      and c.checkpoint_ns = '' order by c.checkpoint_id desc limit 1)`,
+  }
+  return { ...run, ...claim, error: null, ordinal }
+}
 
 /** Threads, runs (the queue) and the per-run event log. Takes a db or a transaction, never opens one; threads a run creates get `threadTtlMinutes`. */
 export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } = {}) {
   const threadsInScope = () => {
     const t = currentTenant()
     return t === undefined ? db.selectFrom('threads') : db.selectFrom('threads').where('tenant', '=', t)
+  }
+  /**
+   * Queues a run as {@link createRun} does; with `unlessInflight`, only if the thread has no pending or
+   * running run other than those ids (the ones the caller has just cancelled), checked and inserted
+   * atomically across processes: undefined when another run got there first (the caller looks again).
+   * SQLite: one INSERT … SELECT … WHERE NOT EXISTS, atomic under the file's write lock, so it still shares
+   * a group commit. Postgres: a transaction that locks the thread's row first (`FOR UPDATE`), so the
+   * runs of one thread are queued one at a time (their ordinals too) whichever process queues them.
+   * A run inserted running next to another running run of its thread is refused: CONFLICT.
+   */
+  async function queueRun(run: NewRunRow, o: { claimBy?: Claimant; unlessInflight?: readonly string[] } = {}): Promise<RunRow | undefined> {
+    const values = runValues(run, o.claimBy)
+    const busy = (q: Kysely<DB>) => q.selectFrom('runs as i').select('i.run_id').where('i.thread_id', '=', run.thread_id)
+      .where('i.status', 'in', ['pending', 'running'])
+      .$call((b) => (o.unlessInflight && o.unlessInflight.length > 0 ? b.where('i.run_id', 'not in', [...o.unlessInflight]) : b))
+    const insert = async (q: Kysely<DB>): Promise<RunRow | undefined> => {
+      if (o.unlessInflight === undefined) return q.insertInto('runs').values(values).returningAll().executeTakeFirstOrThrow()
+      const cols = Object.keys(values).filter((k) => (values as Record<string, unknown>)[k] !== undefined) as (keyof RunTable)[]
+      return q.insertInto('runs').columns(cols)
+        .expression(q.selectNoFrom(cols.map((k) => sql`${(values as Record<string, unknown>)[k]}`.as(k)))
+          .where(({ not, exists }) => not(exists(busy(q)))))
+        .returningAll().executeTakeFirst()
+    }
+    try {
+      if (dialectOf(db) === 'sqlite') return await insert(db)
+      const locked = async (trx: Kysely<DB>) => {
+        await trx.selectFrom('threads').select('thread_id').where('thread_id', '=', run.thread_id).forUpdate().execute()
+        if (o.unlessInflight !== undefined && (await busy(trx).limit(1).executeTakeFirst()) !== undefined) return undefined
+        return trx.insertInto('runs').values(values).returningAll().executeTakeFirstOrThrow()
+      }
+      return await (db.isTransaction ? locked(db) : db.transaction().execute(locked))
+    } catch (e) {
+      if (isOneRunningViolation(e)) throw new AppError('CONFLICT', `thread ${run.thread_id} is already running a run`, { cause: e })
+      throw e
+    }
   }
   return {
     /**
@@ -49,14 +123,16 @@ export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } =
      * write the caller may await together with its own next ones (`binding`), so they share a commit.
      */
     async ensureThread(threadId: string, graph: string, create = true): Promise<{ binding?: Promise<unknown> }> {
-      const t = await threadsInScope().select(['graph']).where('thread_id', '=', threadId).executeTakeFirst()
+      const read = () => threadsInScope().select(['graph']).where('thread_id', '=', threadId).executeTakeFirst()
+      let t = await read()
       if (!t) {
         if (!create) throw new AppError('NOT_FOUND', `unknown thread ${threadId}`)
         const r = await db.insertInto('threads').values({ thread_id: threadId, tenant: writeTenant(), graph, ttl_minutes: o.threadTtlMinutes ?? null })
           .onConflict((oc) => oc.column('thread_id').doNothing()).executeTakeFirst()
-        // the id is taken by a thread this caller cannot see (another tenant's)
-        if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) throw new AppError('NOT_FOUND', `unknown thread ${threadId}`)
-        return {}
+        if (Number(r.numInsertedOrUpdatedRows ?? 0) > 0) return {}
+        // another request (or process) created it in the meantime; or the id is taken by a thread this caller cannot see (another tenant's)
+        t = await read()
+        if (!t) throw new AppError('NOT_FOUND', `unknown thread ${threadId}`)
       }
       if (t.graph !== null && t.graph !== graph) {
         throw new AppError('CONFLICT', `thread ${threadId} belongs to graph "${t.graph}", not "${graph}"`)
@@ -84,15 +160,11 @@ export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } =
      * `claimBy` the run is inserted already claimed by that worker — running, first attempt, started from
      * the thread's head — so no run queue (of any process) can take it while its lease is renewed.
      */
-    async createRun(run: Omit<Insertable<RunTable>, 'status' | 'error' | 'pid' | 'ordinal' | 'worker_id' | 'lease_expires_at'> & { kind: RunKind }, claimBy?: Claimant): Promise<RunRow> {
-      const ordinal = sql<number>`(select coalesce(max(r.ordinal), 0) + 1 from runs r where r.thread_id = ${run.thread_id})`
-      const claim = claimBy === undefined ? { status: 'pending' as const, pid: null } : {
-        status: 'running' as const, pid: claimBy.pid, worker_id: claimBy.workerId, lease_expires_at: leaseUntil(claimBy), attempt: 1,
-        start_checkpoint_id: sql<string | null>`(select c.checkpoint_id from checkpoints c where c.thread_id = ${run.thread_id}
-          and c.checkpoint_ns = '' order by c.checkpoint_id desc limit 1)`,
-      }
-      return db.insertInto('runs').values({ ...run, ...claim, error: null, ordinal }).returningAll().executeTakeFirstOrThrow()
+    async createRun(run: NewRunRow, claimBy?: Claimant): Promise<RunRow> {
+      return (await queueRun(run, { claimBy }))!
     },
+
+    queueRun,
 
     /**
      * Settles a run; returns its row as stored (undefined when it is gone, or, with `owner`, when that
@@ -113,30 +185,47 @@ export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } =
 
     /**
      * Claims the oldest runnable pending run: due, and its thread has no running run (runs of a
-     * thread never overlap). One UPDATE, so two workers can never claim the same run.
+     * thread never overlap). One UPDATE, so two workers can never claim the same run. On Postgres the
+     * pick is `FOR UPDATE SKIP LOCKED`: concurrent claimers take different runs instead of queueing
+     * on one; two of them picking two runs of one thread at once is refused by the one-running-per-thread
+     * index, and the refused one picks again (its next pick sees the other's run running).
      */
     async claimNext(by: Claimant): Promise<RunRow | undefined> {
-      const t = now()
-      return db.updateTable('runs')
-        .set({ ...claimed(by), updated_at: t })
-        .where('status', '=', 'pending')
-        .where('run_id', '=', (eb) => eb.selectFrom('runs as r').select('r.run_id')
-          .where('r.status', '=', 'pending')
-          .where((w) => w.or([w('r.available_at', 'is', null), w('r.available_at', '<=', t)]))
-          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('runs as x').select('x.run_id')
-            .whereRef('x.thread_id', '=', 'r.thread_id').where('x.status', '=', 'running'))))
-          .orderBy('r.created_at').orderBy(sql`r.rowid`).limit(1))
-        .returningAll().executeTakeFirst()
+      const pg = dialectOf(db) === 'postgres'
+      for (let i = 0; i < CLAIM_TRIES; i++) {
+        const t = now()
+        let refused = false
+        const run = await unlessRefused(async () => {
+          try {
+            return await db.updateTable('runs')
+              .set({ ...claimed(by), updated_at: t })
+              .where('status', '=', 'pending')
+              .where('run_id', '=', (eb) => eb.selectFrom('runs as r').select('r.run_id')
+                .where('r.status', '=', 'pending')
+                .where((w) => w.or([w('r.available_at', 'is', null), w('r.available_at', '<=', t)]))
+                .where(({ not, exists, selectFrom }) => not(exists(selectFrom('runs as x').select('x.run_id')
+                  .whereRef('x.thread_id', '=', 'r.thread_id').where('x.status', '=', 'running'))))
+                .orderBy('r.created_at').orderBy(sql`r.rowid`).limit(1)
+                .$call((q) => (pg ? q.forUpdate().skipLocked() : q)))
+              .returningAll().executeTakeFirst()
+          } catch (e) {
+            refused = isOneRunningViolation(e)
+            throw e
+          }
+        })
+        if (run || !refused) return run
+      }
+      return undefined
     },
 
     /** Claims one given pending run, if its thread is free (the CLI runs exactly its own run). */
     claimRun: (runId: string, by: Claimant): Promise<RunRow | undefined> =>
-      db.updateTable('runs')
+      unlessRefused(() => db.updateTable('runs')
         .set({ ...claimed(by), updated_at: now() })
         .where('run_id', '=', runId).where('status', '=', 'pending')
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('runs as x').select('x.run_id')
           .whereRef('x.thread_id', '=', 'runs.thread_id').where('x.status', '=', 'running'))))
-        .returningAll().executeTakeFirst(),
+        .returningAll().executeTakeFirst()),
 
     async hasPending(): Promise<boolean> {
       return (await db.selectFrom('runs').select('run_id').where('status', '=', 'pending').limit(1).executeTakeFirst()) !== undefined
