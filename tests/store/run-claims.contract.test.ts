@@ -121,7 +121,7 @@ describe.each(dialects)('run claims across connections on %s', (dialect) => {
   describe('multitask strategies hold with several runtimes queueing on one thread at once', () => {
     /** Two runs queued at once by each runtime on `threadId` with `strategy`. */
     const burst = (threadId: string, strategy: MultitaskStrategy) => Promise.allSettled(runtimes.flatMap((rt, i) => [0, 1].map((n) =>
-      createRun(rt, { threadId, graph: 'team', kind: 'input', kwargs: { input: { task: `${i}.${n}` } }, multitaskStrategy: strategy }))))
+      createRun(rt, { threadId, graph: 'team', kind: 'input', kwargs: { input: { task: `${i}.${n}` }, stream_mode: ['values'] }, multitaskStrategy: strategy }))))
     const fulfilled = (r: PromiseSettledResult<RunRow>[]) => r.flatMap((x) => (x.status === 'fulfilled' ? [x.value] : []))
     const rejected = (r: PromiseSettledResult<RunRow>[]) => r.flatMap((x) => (x.status === 'rejected' ? [x.reason as { code?: string }] : []))
     const runsOf = async (threadId: string) => (await temp.store.db.selectFrom('runs').selectAll().where('thread_id', '=', threadId).orderBy('ordinal').execute())
