@@ -28,7 +28,8 @@ export function fireCron(rt: Runtime, cron: CronRow) {
   const body: RunCreate = {
     ...payload,
     assistant_id: cron.assistant_id,
-    metadata: { ...payload.metadata, cron_id: cron.cron_id },
+    // the due time this firing is for: one run per cron and due time, cluster-wide (see startCronScheduler)
+    metadata: { ...payload.metadata, cron_id: cron.cron_id, cron_due_at: cron.next_run_date },
     on_completion: cron.on_run_completed ?? 'delete',
   }
   return withTenant(cron.tenant, () => queueRunRequest(rt, cron.thread_id ?? undefined, body))

@@ -1,4 +1,4 @@
-import { isStorageFull } from '../store/app-error.js'
+import { isDatabaseBusy, isStorageFull } from '../store/app-error.js'
 import type { CronRow } from '../store/cron-schema.js'
 import type { RunRow } from '../store/run-schema.js'
 import { parseKwargs } from './run-kwargs.js'
@@ -151,7 +151,8 @@ export async function startRunQueue(rt: Runtime, opts: RunQueueOptions = {}): Pr
   function wake(dueAt?: string) {
     if (dueAt) timerDirty = true
     // a claim that failed on a full disk is tried again shortly (the run queued meanwhile waits otherwise for the poll)
-    if (!stopped) void drain().catch((e: unknown) => { if (isStorageFull(e)) setTimeout(() => wake(), 1_000).unref() })
+    // so is one refused for a lock another process held too long (SQLite's busy timeout, a Postgres deadlock)
+    if (!stopped) void drain().catch((e: unknown) => { if (isStorageFull(e) || isDatabaseBusy(e)) setTimeout(() => wake(), 1_000).unref() })
   }
   const queued = (dueAt?: string, runId?: string) => {
     if (!dueAt) {

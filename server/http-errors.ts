@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { AppError, toAppError, type ErrorCode } from '../store/app-error.js'
+import { AppError, BUSY_RETRY_AFTER_S, toAppError, type ErrorCode } from '../store/app-error.js'
 import { redactValue } from '../store/secret-redaction.js'
 
 const CODE_OF_STATUS: Record<number, ErrorCode> = { 400: 'VALIDATION', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'TOO_LARGE', 422: 'VALIDATION' }
@@ -37,6 +37,8 @@ export function errorHandler(log: (e: AppError) => void) {
     if (e.status >= 500) log(e)
     // the unread rest of a refused body would be taken for the next request on a kept-alive socket
     if (e.code === 'TOO_LARGE') c.header('Connection', 'close')
+    // the database was locked by another process past its busy timeout: a retry shortly will do
+    if (e.code === 'BUSY') c.header('Retry-After', String(BUSY_RETRY_AFTER_S))
     // the last net: a message or detail quoting a credential (an upstream's echo) leaves redacted
     return c.json(redactValue(e.toJSON()), e.status as 400)
   }

@@ -71,13 +71,25 @@ export async function openDb(path: string, opts: OpenDbOptions = {}): Promise<Op
   return openSqlite(path, opts)
 }
 
+/**
+ * How long a SQLite statement waits for another process's write lock before failing with SQLITE_BUSY
+ * (answered as BUSY, HTTP 503 + Retry-After): `SWITCHYARD_SQLITE_BUSY_MS`, default 5 s.
+ */
+export function sqliteBusyMsFrom(env: NodeJS.ProcessEnv): number {
+  const v = env.SWITCHYARD_SQLITE_BUSY_MS
+  if (v === undefined || v === '') return 5_000
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0 || n > 600_000) throw new AppError('VALIDATION', `SWITCHYARD_SQLITE_BUSY_MS must be a whole number of ms from 0 to 600000, got "${v}"`)
+  return n
+}
+
 async function openSqlite(path: string, opts: OpenDbOptions): Promise<OpenedSqlite> {
   if (path !== ':memory:') ensureDir(dirname(path))
   const sqlite = new Database(path)
   sqlite.pragma('journal_mode = WAL')
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
   sqlite.pragma('synchronous = NORMAL')
-  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma(`busy_timeout = ${sqliteBusyMsFrom(process.env)}`)
   sqlite.pragma('foreign_keys = ON')
   // vector indexes are sqlite-vec virtual tables: without the extension the schema cannot be read
   trySqliteVec(sqlite)
