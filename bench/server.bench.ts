@@ -10,13 +10,15 @@
  * the project's lockfile). It answers a run in about half a second, so its samples are smaller.
  * Knobs: BENCH_SEQ (200), BENCH_SECONDS (5), BENCH_OFFICIAL_SEQ (20), BENCH_OFFICIAL_SECONDS (10),
  * BENCH_INPROC_RUNS (1000), BENCH_SKIP_OFFICIAL=1, BENCH_SUBJECTS (comma-separated, default all:
- * switchyard,cli,official,noop,inprocess — fewer subjects keep a run short on a shared machine).
+ * switchyard,cli,split,official,noop,inprocess — fewer subjects keep a run short on a shared machine).
  *
  * Two Switchyard subjects: the bench's own serve script (bench/server/switchyard-serve.ts: the runtime and
  * the runs routes, no log), and the path users take — `switchyard serve --config langgraph.json` through
  * the package bin (compiled dist/, every route, the access log at info), the config and its graphs copied
  * into a project folder with its own node_modules (the peer's: its own @langchain/langgraph copy), as an
- * `npm create langgraph` project is laid out.
+ * `npm create langgraph` project is laid out. A third, "split": the two-process layout (`switchyard serve
+ * --workers 0` + one `switchyard worker --concurrency 50` on the same SQLite file, bench/server/cluster.ts),
+ * whose server CPU is both processes'.
  *
  * A third server, one that does no work at all (bench/server/noop-serve.ts), shows what the client and
  * loopback HTTP cost by themselves; during each concurrent level the CPU time of the server's process
@@ -31,6 +33,7 @@ import { startOfficialServer } from './server/official-server.js'
 import type { ServerProcess } from './server/processes.js'
 import { renderReport, type GraphResult, type ServerResult } from './server/report.js'
 import { startSwitchyardCli, startSwitchyardServer } from './server/switchyard-server.js'
+import { startCluster } from './server/cluster.js'
 import { ensurePeerInstalled } from './server/official-server.js'
 
 const CONFIG = fileURLToPath(new URL('./langgraph.json', import.meta.url))
@@ -52,8 +55,8 @@ const say = (s: string) => console.error(`[bench:server] ${s}`)
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e))
 
 /** Starts a server, measures every graph on it, and stops it whatever happens. */
-async function measure(start: () => Promise<ServerProcess>, plan: { runs: number; warmup: number; seconds: number }): Promise<ServerResult[]> {
-  let srv: ServerProcess | undefined
+async function measure(start: () => Promise<ServerProcess & { pids?: number[] }>, plan: { runs: number; warmup: number; seconds: number }): Promise<ServerResult[]> {
+  let srv: (ServerProcess & { pids?: number[] }) | undefined
   try {
     srv = await start()
     say(`${srv.name} at ${srv.url}`)
@@ -64,7 +67,7 @@ async function measure(start: () => Promise<ServerProcess>, plan: { runs: number
       say(`${srv.name} ${c.graph}: runs.wait p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, create + wait p50 ${(latency.withCreate ?? Number.NaN).toFixed(2)} ms (${latency.runs} runs, ${latency.errors} errors${latency.firstError ? `: ${latency.firstError}` : ''})`)
       const throughput = []
       for (const clients of LEVELS) {
-        const t = await concurrent(client, c, { clients, seconds: plan.seconds, serverPid: srv.pid })
+        const t = await concurrent(client, c, { clients, seconds: plan.seconds, serverPid: srv.pids ?? srv.pid })
         const cpu = t.serverCpuMs !== undefined ? `, CPU per run: server ${t.serverCpuMs.toFixed(2)} ms, client ${t.clientCpuMs?.toFixed(2)} ms` : ''
         say(`${srv.name} ${c.graph} ×${clients}: ${t.perSecond.toFixed(1)} runs/s (${t.runs} runs, ${t.errors} errors${t.firstError ? `: ${t.firstError}` : ''}${cpu})`)
         throughput.push(t)
@@ -83,12 +86,12 @@ async function measure(start: () => Promise<ServerProcess>, plan: { runs: number
   }
 }
 
-const SUBJECTS = new Set((process.env.BENCH_SUBJECTS ?? 'switchyard,cli,official,noop,inprocess').split(',').map((s) => s.trim()))
+const SUBJECTS = new Set((process.env.BENCH_SUBJECTS ?? 'switchyard,cli,split,official,noop,inprocess').split(',').map((s) => s.trim()))
 if (process.env.BENCH_SKIP_OFFICIAL === '1') SUBJECTS.delete('official')
 const skipped = (name: string) => CASES.map((): ServerResult => ({ error: `skipped (${name} not in BENCH_SUBJECTS)` }))
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ')
 const loads: string[] = [`start ${load()}`]
-const measured = async (name: string, start: () => Promise<ServerProcess>, plan: typeof OURS) => {
+const measured = async (name: string, start: () => Promise<ServerProcess & { pids?: number[] }>, plan: typeof OURS) => {
   if (!SUBJECTS.has(name)) return skipped(name)
   const r = await measure(start, plan)
   loads.push(`after ${name} ${load()}`)
@@ -101,6 +104,7 @@ const cli = await measured('cli', () => {
   ensurePeerInstalled(PEER)
   return startSwitchyardCli({ configPath: CONFIG, project: PEER, args: ['--concurrency', '50'] })
 }, OURS)
+const split = await measured('split', () => startCluster({ name: 'switchyard serve --workers 0 + worker', configPath: CONFIG, store: { sqlite: true }, workers: 1, concurrency: 50 }), OURS)
 const official = await measured('official', () => startOfficialServer({ configPath: CONFIG, peerDir: PEER }), OFFICIAL)
 const noop = await measured('noop', startNoopServer, OURS)
 const results: GraphResult[] = []
@@ -108,13 +112,14 @@ for (const [i, c] of CASES.entries()) {
   const ceiling = SUBJECTS.has('inprocess')
     ? await inProcessCeiling(CONFIG, c, INPROC).catch((e: unknown) => ({ error: message(e) }))
     : { error: 'skipped (inprocess not in BENCH_SUBJECTS)' }
-  results.push({ graph: c.graph, switchyard: ours[i]!, cli: cli[i]!, official: official[i]!, noop: noop[i]!, ceiling })
+  results.push({ graph: c.graph, switchyard: ours[i]!, cli: cli[i]!, split: split[i]!, official: official[i]!, noop: noop[i]!, ceiling })
 }
 loads.push(`end ${load()}`)
 
 console.log(renderReport(results, [
   `Each run: \`threads.create\` + \`runs.wait\` with the SDK client (@langchain/langgraph-sdk 1.15.0) in this process, a new thread per run; latency is the \`runs.wait\` call (p50/p99) and both calls together (p50); throughput counts whole runs (both calls); the server runs alone while measured.`,
   `\`switchyard serve --config\` (user project): the package bin (dist/), \`--concurrency 50\`, logs at info to a discarded stderr, the config's graphs copied into a temp project whose node_modules is bench/peer's (their own @langchain/langgraph), as users lay a project out.`,
+  `Two processes: \`switchyard serve --workers 0\` (API) + \`switchyard worker --concurrency 50\` on one SQLite file, the repo's bench/langgraph.json, logs at info discarded; server CPU is both processes'.`,
   `Switchyard: child process, SQLite file (WAL), 50 run workers; ${OURS.runs} sequential runs after ${OURS.warmup} warm-up, then ${OURS.seconds} s per concurrency level, then the ${OURS.runs} sequential runs again ("warm": after the thousands of runs of the concurrent levels; every server gets the same second pass).`,
   `Official \`langgraphjs dev\` (@langchain/langgraph-api 2.0.0, in-memory, 10 workers): runs.wait takes ~0.5 s there, so only ${OFFICIAL.runs} sequential runs after ${OFFICIAL.warmup} warm-up (its p99 is close to the max), then ${OFFICIAL.seconds} s per concurrency level.`,
   `No-op server: a plain node:http server answering both calls at once with canned JSON (no graph, no store): what the client and loopback HTTP cost by themselves, the floor of any server measured this way.`,

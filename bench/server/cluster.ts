@@ -23,6 +23,10 @@ export interface ClusterSpec {
   /** Run slots per process that runs runs (`--concurrency`). */
   concurrency: number
   env?: Record<string, string | undefined>
+  /** The package bin to run (default this checkout's cli/bin.js): another build, for a before/after. */
+  bin?: string
+  /** A command the processes run under, e.g. valgrind's (the pid stays the process's own). */
+  wrap?: string[]
 }
 
 /** A started cluster: its API URL, and the pids whose CPU time is the server's (the API process and every worker). */
@@ -43,10 +47,12 @@ export async function startCluster(spec: ClusterSpec): Promise<Cluster> {
     rmSync(dir, { recursive: true, force: true })
   }
   const spawnCli = async (args: string[], ready: RegExp) => {
-    const { child, stop } = spawnTracked(process.execPath, [BIN, '--config', spec.configPath, ...where, ...args], { stdio: ['ignore', 'pipe', 'ignore'], env })
+    const argv = [process.execPath, spec.bin ?? BIN, '--config', spec.configPath, ...where, ...args]
+    const [cmd, ...rest] = [...(spec.wrap ?? []), ...argv] as [string, ...string[]]
+    const { child, stop } = spawnTracked(cmd, rest, { stdio: ['ignore', 'pipe', 'ignore'], env })
     stops.push(stop)
     if (child.pid !== undefined) pids.push(child.pid)
-    return (await firstLineMatching(child, ready, 90_000))[1]!
+    return (await firstLineMatching(child, ready, spec.wrap ? 600_000 : 90_000))[1]!
   }
   try {
     const slots = spec.workers === 'embedded' ? ['--concurrency', String(spec.concurrency)] : ['--workers', '0']

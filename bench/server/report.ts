@@ -11,6 +11,8 @@ export interface GraphResult {
   switchyard: ServerResult
   /** The path users take: `switchyard serve --config` (compiled bin) on a project with its own node_modules. */
   cli?: ServerResult
+  /** The two-process layout: `switchyard serve --workers 0` + one `switchyard worker` on the same SQLite file. */
+  split?: ServerResult
   official: ServerResult
   /** A server that does no work: the client's and loopback's own cost. */
   noop: ServerResult
@@ -37,6 +39,7 @@ function ceilingRow(graph: string, c: GraphResult['ceiling']): string {
 }
 
 const CLI_NAME = 'Switchyard, `switchyard serve --config` (user project)'
+const SPLIT_NAME = 'Switchyard, `serve --workers 0` + 1 `worker` (two processes)'
 
 const cpuMs = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(2))
 
@@ -56,6 +59,7 @@ function cpuTable(results: GraphResult[]): string[] {
   for (const r of results) {
     row(r.graph, 'Switchyard', at(r.switchyard, 50))
     if (r.cli) row(r.graph, CLI_NAME, at(r.cli, 50))
+    if (r.split) row(r.graph, SPLIT_NAME, at(r.split, 50))
     row(r.graph, 'official dev server', at(r.official, 50))
     row(r.graph, 'no-op server', at(r.noop, 50))
     if (!('error' in r.ceiling)) row(r.graph, 'in-process invoke (no client)', r.ceiling.concurrent)
@@ -86,6 +90,7 @@ export function renderReport(results: GraphResult[], notes: string[]): string {
   for (const r of results) {
     lines.push(serverRow(r.graph, 'Switchyard', r.switchyard))
     if (r.cli) lines.push(serverRow(r.graph, CLI_NAME, r.cli))
+    if (r.split) lines.push(serverRow(r.graph, SPLIT_NAME, r.split))
     lines.push(serverRow(r.graph, 'official dev server', r.official), ceilingRow(r.graph, r.ceiling),
       serverRow(r.graph, 'no-op server (client + HTTP only)', r.noop))
   }
@@ -93,7 +98,7 @@ export function renderReport(results: GraphResult[], notes: string[]): string {
   lines.push('', '### Against the targets', '',
     '| graph | subject | runs.wait p50 (≤ 5 ms) | p50 warm (≤ 5 ms) | ×50 runs/s vs official (≥ 6×) | ×50 runs/s vs in-process (≥ 0.5×) |',
     '|---|---|---:|---:|---:|---:|')
-  for (const r of results) for (const [name, sy] of [['Switchyard', r.switchyard], [CLI_NAME, r.cli]] as const) {
+  for (const r of results) for (const [name, sy] of [['Switchyard', r.switchyard], [CLI_NAME, r.cli], [SPLIT_NAME, r.split]] as const) {
     if (!sy) continue
     const ours = at(sy, 50)?.perSecond
     const p50 = 'error' in sy ? undefined : sy.latency.p50
