@@ -9,7 +9,7 @@ const CONFIG = join(import.meta.dirname, 'fixtures/langgraph.json')
 async function drawn(page: Page) {
   const canvas = page.getByTestId('graph')
   await expect.poll(() => canvas.getAttribute('data-rendered-ms'), { timeout: 30_000 }).not.toBeNull()
-  return { renderedMs: Number(await canvas.getAttribute('data-rendered-ms')), layoutMs: Number(await canvas.getAttribute('data-layout-ms')), nodes: Number(await canvas.getAttribute('data-nodes')) }
+  return { renderedMs: Number(await canvas.getAttribute('data-rendered-ms')), renderMs: Number(await canvas.getAttribute('data-render-ms')), layoutMs: Number(await canvas.getAttribute('data-layout-ms')), nodes: Number(await canvas.getAttribute('data-nodes')) }
 }
 const kinds = (page: Page) => page.locator('.react-flow__node [data-kind]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-node-id')}=${e.getAttribute('data-kind')}`))
 const edgeIds = (page: Page, cls = '') => page.locator(`.react-flow__edge${cls}`).evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))
@@ -89,7 +89,7 @@ describe.skipIf(!browserRunnable)('the graph view in Chromium', () => {
     const { page } = await openPage(browser, `${srv.url}/ui/assistants/big`)
     const figures = await drawn(page)
     expect(figures.nodes).toBe(202)
-    console.log(`200-node graph: layout ${figures.layoutMs} ms, layout + render ${figures.renderedMs} ms`)
+    console.log(`200-node graph: layout ${figures.layoutMs} ms, render ${figures.renderMs} ms, layout + render ${figures.renderedMs} ms`)
     // the 1 s target is a measurement, not an assertion (project standard: no timed tests): at load 15 on this
     // 2-core machine it took 7.3 s, alone ~1.5 s. What is asserted is that every node was laid out and drawn.
     expect(figures.renderedMs).toBeGreaterThan(0)

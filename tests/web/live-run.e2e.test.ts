@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { browserRunnable, launchBrowser, openPage, screenshot, startWebServer, type WebServer } from './web-harness.js'
+import { axeViolations, browserRunnable, launchBrowser, openPage, screenshot, startWebServer, type WebServer } from './web-harness.js'
 
 const CONFIG = join(import.meta.dirname, 'fixtures/live/langgraph.json')
 const CHANNELS = ['lifecycle', 'values', 'updates', 'messages', 'tasks', 'input', 'checkpoints', 'custom', 'tools']
@@ -25,7 +25,7 @@ async function serverEvents(url: string, threadId: string): Promise<{ seq: numbe
 }
 
 const threadOf = (page: Page) => decodeURIComponent(/\/threads\/([^/?]+)/.exec(page.url())![1]!)
-const node = (page: Page, id: string) => page.locator(`.live-graph .flow-node[data-node-id="${id}"]`)
+const node = (page: Page, id: string) => page.locator(`[data-testid="thread-graph"] .flow-node[data-node-id="${id}"]`)
 const card = (page: Page, nodeId: string) => page.locator(`[data-testid="interrupt"][data-node="${nodeId}"]`)
 const panel = (page: Page) => page.getByTestId('run-panel')
 
@@ -122,7 +122,7 @@ describe.skipIf(!browserRunnable)('live runs in Chromium', () => {
     // the same thread in the dark theme
     const dark = await openPage(browser, `${srv.url}/ui/threads/${threadId}`, { colorScheme: 'dark' })
     await card(dark.page, 'review_tester').waitFor({ timeout: 30_000 })
-    await expect.poll(() => dark.page.locator('.live-graph [data-testid="graph"]').getAttribute('data-rendered-ms'), { timeout: 30_000 }).not.toBeNull()
+    await expect.poll(() => dark.page.locator('[data-testid="thread-graph"] [data-testid="graph"]').getAttribute('data-rendered-ms'), { timeout: 30_000 }).not.toBeNull()
     await screenshot(dark.page, 'live-gate-dark')
     await dark.page.close()
     expect(errors).toEqual([])
@@ -156,10 +156,26 @@ describe.skipIf(!browserRunnable)('live runs in Chromium', () => {
     expect(await routed.getByTestId('node-failure-message').textContent()).toBe('RangeError: no route after 3 reviews')
     expect(await routed.getByTestId('node-failure-stack').textContent()).toMatch(/at \S*pickNext .*live-graphs\.ts/)
     await screenshot(page, 'live-router-error')
+    expect(await axeViolations(page)).toEqual([])
     // loops: the node that ran three times is drawn once with its count
     await startFromAssistant(page, srv.url, 'loop', async (p) => { await p.getByTestId('raw-json').fill('{"n": 0}') })
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toBe('completed')
     await expect.poll(() => node(page, 'review').locator('.flow-node-label').textContent()).toBe('review (3)')
+    // …or unrolled, at a click: one node per execution, in the order they ran, edges in that order
+    await page.getByTestId('loops-unrolled').click()
+    await expect.poll(() => page.locator('[data-testid="thread-graph"] .flow-node').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id'))), { timeout: 30_000 })
+      .toEqual(['__start__', 'review#1', 'review#2', 'review#3', '__end__'])
+    const labels = await page.locator('[data-testid="thread-graph"] .flow-node-label').allTextContents()
+    expect(labels).toEqual(['__start__', 'review #1', 'review #2', 'review #3', '__end__'])
+    // laid out top to bottom in execution order, one edge between each pair
+    const ys = await page.locator('[data-testid="thread-graph"] .react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().y))
+    expect([...ys].sort((a, b) => a - b)).toEqual(ys)
+    expect(await page.locator('[data-testid="thread-graph"] .react-flow__edge').count()).toBe(4)
+    expect(await node(page, 'review#3').getAttribute('class')).toContain('node-done')
+    await screenshot(page, 'live-loop-unrolled')
+    expect(await axeViolations(page)).toEqual([])
+    await page.getByTestId('loops-counted').click()
+    await expect.poll(() => node(page, 'review').locator('.flow-node-label').textContent(), { timeout: 30_000 }).toBe('review (3)')
     expect(errors).toEqual([])
     await page.close()
   }, 120_000)

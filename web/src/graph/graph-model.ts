@@ -97,7 +97,8 @@ export function buildModel(json: GraphJson, opts: { taken?: ReadonlySet<string>;
     if (shownAs(id) !== id || groups.has(id)) continue
     const m = n.metadata ?? {}
     nodes.set(id, {
-      id, label: lastSeg(id), kind: kindOf(id, n), parent: parentOf(id),
+      // `__label`: a drawing the page made (an unrolled loop's `review #2`)
+      id, label: typeof m.__label === 'string' ? m.__label : lastSeg(id), kind: kindOf(id, n), parent: parentOf(id),
       ...(typeof m.step_type === 'string' && m.kind === 'step' ? { stepType: m.step_type } : {}),
       ...(Array.isArray(m.__tools) ? { tools: m.__tools.map(String) } : {}),
       ...(unknown.has(id) ? { unknownTargets: true } : {}),

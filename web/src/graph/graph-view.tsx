@@ -49,7 +49,7 @@ function toFlow(model: GraphModel, at: Map<string, Placed>, paths: Map<string, P
 function Drawing({ graph, label, nodeStates = {}, taken, layout = layoutInWorker }: GraphViewProps) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
   const model = useMemo(() => buildModel(graph, { taken, collapsed }), [graph, taken, collapsed])
-  const [laid, setLaid] = useState<{ model: GraphModel; at: Map<string, Placed>; paths: Map<string, Point[]>; ms: number }>()
+  const [laid, setLaid] = useState<{ model: GraphModel; at: Map<string, Placed>; paths: Map<string, Point[]>; ms: number; done: number }>()
   const [failed, setFailed] = useState<string>()
   const flow = useReactFlow()
   const box = useRef<HTMLDivElement>(null)
@@ -65,20 +65,26 @@ function Drawing({ graph, label, nodeStates = {}, taken, layout = layoutInWorker
     layout(toElk(model)).then((out) => {
       if (!live) return
       performance.mark('graph-layout-end')
-      setLaid({ model, at: placements(out), paths: routes(out), ms: performance.now() - t0 })
+      setLaid({ model, at: placements(out), paths: routes(out), ms: performance.now() - t0, done: performance.now() })
     }, (e: unknown) => { if (live) setFailed(String((e as Error).message ?? e)) })
     return () => { live = false }
   }, [model, layout])
   const drawn = useMemo(() => (laid ? toFlow(laid.model, laid.at, laid.paths, nodeStates, onToggle) : undefined), [laid, nodeStates, onToggle])
   useEffect(() => {
     if (!laid) return
-    // after the browser painted the nodes: the figure the e2e test reads (layout + render)
+    // after the browser painted the nodes (the task after the next frame): the figures the e2e test reads —
+    // layout (ELK in its worker, with the messages there and back), render (React Flow's commit, measuring
+    // and the paint) and the two together
     requestAnimationFrame(() => {
-      performance.mark('graph-rendered')
-      const m = performance.measure('graph-layout-and-render', 'graph-layout-start', 'graph-rendered')
-      box.current?.setAttribute('data-rendered-ms', m.duration.toFixed(1))
-      box.current?.setAttribute('data-layout-ms', laid.ms.toFixed(1))
+      // a new drawing (loops unrolled, another version) is fitted again; ReactFlow's `fitView` fits the first
       void flow.fitView({ padding: 0.1, duration: 0 })
+      setTimeout(() => {
+        performance.mark('graph-rendered')
+        const m = performance.measure('graph-layout-and-render', 'graph-layout-start', 'graph-rendered')
+        box.current?.setAttribute('data-layout-ms', laid.ms.toFixed(1))
+        box.current?.setAttribute('data-render-ms', (performance.now() - laid.done).toFixed(1))
+        box.current?.setAttribute('data-rendered-ms', m.duration.toFixed(1))
+      }, 0)
     })
   }, [laid, flow])
   const theme = useAppliedTheme()

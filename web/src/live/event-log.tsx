@@ -50,10 +50,11 @@ export function EventLog({ events }: { events: readonly LiveEvent[] }) {
             return (
               <div role="listitem" key={ev.seq} className={`event-row method-${ev.method.replace('.', '-')}`} data-seq={ev.seq}
                 style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_PX, transform: `translateY(${row.start}px)` }}>
-                <button type="button" className="event-open" onClick={() => setOpen(row.index)} aria-label={`Event ${row.index + 1}: ${ev.method}`}>
-                  <span className="event-seq">{row.index + 1}</span>
-                  <span className="event-method">{ev.method}</span>
-                  <span className="event-node">{ev.params.node ?? ev.params.namespace.join('/')}</span>
+                {/* named by what it shows (number, method, node, summary), spaces between for screen readers */}
+                <button type="button" className="event-open" onClick={() => setOpen(row.index)}>
+                  <span className="event-seq">{row.index + 1}</span>{' '}
+                  <span className="event-method">{ev.method}</span>{' '}
+                  <span className="event-node">{ev.params.node ?? ev.params.namespace.join('/')}</span>{' '}
                   <span className="event-text">{summarize(ev)}</span>
                 </button>
               </div>

@@ -44,9 +44,11 @@ export interface LiveState {
   interrupts: Readonly<Record<string, LiveInterrupt>>
   /** The latest root `values`. */
   values?: unknown
+  /** Root checkpoints written while followed: the time-travel timeline reloads when it grows. */
+  checkpoints: number
 }
 
-export const initialLive = (): LiveState => ({ lastSeq: -1, log: [], duplicates: 0, gaps: 0, nodes: {}, runs: {}, runOrder: [], interrupts: {} })
+export const initialLive = (): LiveState => ({ lastSeq: -1, log: [], duplicates: 0, gaps: 0, nodes: {}, runs: {}, runOrder: [], interrupts: {}, checkpoints: 0 })
 
 const TOKENS_CAP = 4_000
 const blankNode = (): NodeLive => ({ status: 'pending', count: 0, tokens: '', chunks: 0, usage: { input: 0, output: 0, total: 0 }, spans: [] })
@@ -76,7 +78,7 @@ function errorOf(v: unknown): { message: string; stack?: string } | undefined {
  */
 export function reduceLive(state: LiveState, events: readonly LiveEvent[]): LiveState {
   if (events.length === 0) return state
-  let { lastSeq, duplicates, gaps, values } = state
+  let { lastSeq, duplicates, gaps, values, checkpoints } = state
   let nodes = state.nodes as Record<string, NodeLive>
   // copies made on first write: a batch of custom events leaves nodes, runs and interrupts as they were,
   // so the graph overlay (and React Flow) does not re-render for them
@@ -223,12 +225,15 @@ export function reduceLive(state: LiveState, events: readonly LiveEvent[]): Live
       case 'values':
         if (root) values = data
         break
+      case 'checkpoints':
+        if (root) checkpoints++
+        break
       default:
         break
     }
   }
   if (fresh.length === 0) return { ...state, duplicates }
-  return { lastSeq, log: [...state.log, ...fresh], duplicates, gaps, nodes, runs: R(), runOrder: runOrder.length === state.runOrder.length ? state.runOrder : runOrder, interrupts: I(), values }
+  return { lastSeq, log: [...state.log, ...fresh], duplicates, gaps, nodes, runs: R(), runOrder: runOrder.length === state.runOrder.length ? state.runOrder : runOrder, interrupts: I(), values, checkpoints }
 }
 
 /**

@@ -2,17 +2,17 @@ import { useEffect, useMemo, useRef } from 'react'
 import './live.css'
 import { call } from '../api/api-client.js'
 import { useResource } from '../api/use-resource.js'
-import { ErrorPanel, Loading } from '../components/error-panel.js'
+import { ErrorPanel } from '../components/error-panel.js'
 import type { GraphJson } from '../graph/graph-model.js'
-import { ThreadGraph } from '../views/thread-graph.js'
 import { currentRun } from './live-reducer.js'
-import { liveOverlayKey, useLive, useLiveThread, useThreadLive } from './live-store.js'
+import { useLive, useLiveThread, useThreadLive } from './live-store.js'
 import { RunPanel } from './run-panel.js'
 import { StartRun } from './start-run.js'
 
 /**
- * A thread followed live: its graph with the nodes lit by the run's events, a new run, the run panel
- * (interrupts, node details, event log). Mounted on the thread page.
+ * A thread followed live: the run panel (interrupts, node details, event log) and a new run. The nodes
+ * lit by the run's events are drawn by the thread page's one graph (the time-travel debugger's, which
+ * shows the live overlay while it follows the head). Mounted beside that graph.
  */
 export function ThreadLive({ threadId, graphId, onSettled }: { threadId: string; graphId?: string; onSettled?(): void }) {
   useLiveThread(threadId)
@@ -39,16 +39,11 @@ export function ThreadLive({ threadId, graphId, onSettled }: { threadId: string;
     return () => { live = false }
   }, [threadId, failedRun])
   return (
-    <>
-      <div className="live-layout">
-        <section className="panel graph-panel live-graph" aria-label="Live graph">
-          {assistants.error ? <ErrorPanel error={assistants.error} what={`the assistant of graph ${graphId ?? ''}`} onRetry={assistants.reload} /> : null}
-          {graph.error ? <ErrorPanel error={graph.error} what="the graph" onRetry={graph.reload} /> : null}
-          {graph.data ? <ThreadGraph graph={graph.data} threadId={threadId} overlayKey={liveOverlayKey(threadId)} label={`live graph ${graphId ?? ''}`} /> : graphId ? <Loading what="the graph" /> : <p className="hint">This thread has no graph yet.</p>}
-        </section>
-        <RunPanel threadId={threadId} />
-      </div>
+    <div className="live-side">
+      {assistants.error ? <ErrorPanel error={assistants.error} what={`the assistant of graph ${graphId ?? ''}`} onRetry={assistants.reload} /> : null}
+      {graph.error ? <ErrorPanel error={graph.error} what="the graph" onRetry={graph.reload} /> : null}
+      <RunPanel threadId={threadId} />
       {assistant ? <StartRun assistantId={assistant.assistant_id} threadId={threadId} compact /> : null}
-    </>
+    </div>
   )
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import type { Run } from '@langchain/langgraph-sdk'
 import { Link } from 'wouter'
 import { call } from '../api/api-client.js'
@@ -8,6 +8,8 @@ import { useResource } from '../api/use-resource.js'
 import { ErrorPanel, Loading } from '../components/error-panel.js'
 import { GraphView } from '../graph/graph-view.js'
 import { takenFromHistory, type GraphJson } from '../graph/graph-model.js'
+import { unrollLine } from '../graph/unroll.js'
+import type { NodeStates } from '../stores/node-states-store.js'
 import { useSettings } from '../stores/settings-store.js'
 import { assistantOf, exportThread, type DebugSource, type RunEvent } from './debug-source.js'
 import { lineThrough, nodeStatesAt, type HistoryTree } from './history-tree.js'
@@ -22,6 +24,31 @@ export interface ThreadDebuggerProps {
   checkpointId?: string
   /** Called when the user selects a checkpoint (the server views put it in the URL). */
   onSelect(checkpointId: string): void
+  /**
+   * The thread followed live: the node states its events give (running, done with time, error with
+   * stack) and a tick that grows with every checkpoint written. With no checkpoint in the URL the view
+   * follows the head: the graph draws the live states, the scrubber and waterfall move to each new
+   * checkpoint. Selecting a checkpoint leaves the live run for that point in time; `onFollow` comes back.
+   */
+  live?: { states: NodeStates; tick: number }
+  /** Back to the head, following the live run (the server views drop the checkpoint from the URL). */
+  onFollow?(): void
+  /** Drawn beside the graph (the live run panel). */
+  side?: ReactNode
+}
+
+/** How a node that ran several times is drawn: once with its count, or once per execution in order. */
+export type LoopMode = 'counted' | 'unrolled'
+
+/** The toggle between the two loop drawings (a pair of pressed buttons). */
+export function LoopToggle({ mode, onChange }: { mode: LoopMode; onChange(m: LoopMode): void }) {
+  return (
+    <div className="loop-toggle" role="group" aria-label="Loops">
+      <span className="hint">Loops:</span>
+      <button type="button" data-testid="loops-counted" aria-pressed={mode === 'counted'} onClick={() => onChange('counted')}>counted</button>
+      <button type="button" data-testid="loops-unrolled" aria-pressed={mode === 'unrolled'} onClick={() => onChange('unrolled')}>unrolled</button>
+    </div>
+  )
 }
 
 const short = (id: string) => id.slice(-8)
@@ -240,11 +267,22 @@ const TABS: { id: Tab; label: string }[] = [{ id: 'state', label: 'State' }, { i
  * checkpoint's line, the waterfall of the thread's runs, the checkpoint tree, and the selected
  * checkpoint's state, diff, fork and compare — all on one selection.
  */
-export function ThreadDebugger({ source, checkpointId, onSelect }: ThreadDebuggerProps) {
+export function ThreadDebugger({ source, checkpointId, onSelect, live, onFollow, side }: ThreadDebuggerProps) {
   const { open, tree, thread, error, states, stateErrors, ensureState } = useTimeline()
   const apiUrl = useSettings((s) => s.apiUrl)
   const reload = useCallback(() => open(source), [open, source])
   useEffect(() => { void reload() }, [reload])
+  // the live run wrote checkpoints: reload the timeline (at most once a second, the last tick always)
+  const tick = live?.tick ?? 0
+  const lastLoad = useRef(0)
+  useEffect(() => {
+    if (tick === 0) return
+    const wait = Math.max(0, lastLoad.current + 1_000 - Date.now())
+    const t = setTimeout(() => { lastLoad.current = Date.now(); void reload() }, wait)
+    return () => clearTimeout(t)
+  }, [tick, reload])
+  const following = live !== undefined && checkpointId === undefined
+  const [loops, setLoops] = useState<LoopMode>('counted')
   const selected = checkpointId && tree?.byId.has(checkpointId) ? checkpointId : tree?.head
   const parentId = selected ? tree?.byId.get(selected)?.parentId : undefined
   useEffect(() => {
@@ -266,7 +304,10 @@ export function ThreadDebugger({ source, checkpointId, onSelect }: ThreadDebugge
   const [exporting, setExporting] = useState<string>()
   const scrubRef = useRef<HTMLInputElement>(null)
   const line = useMemo(() => (tree && selected ? lineThrough(tree, selected) : []), [tree, selected])
-  const nodeStates = useMemo(() => (tree && selected ? nodeStatesAt(tree, selected) : {}), [tree, selected])
+  const historyStates = useMemo(() => (tree && selected ? nodeStatesAt(tree, selected) : {}), [tree, selected])
+  // one overlay: the live run's while following the head, the scrub point's otherwise
+  const liveStates = following && live && Object.keys(live.states).length > 0 ? live.states : undefined
+  const nodeStates = liveStates ?? historyStates
   const taken = useMemo(() => (tree ? takenFromHistory(line.map((id) => ({ next: tree.byId.get(id)!.next, metadata: { step: tree.byId.get(id)!.step } }))) : new Set<string>()), [tree, line])
   const spans = useMemo(() => (runsAndEvents.data ? buildWaterfall(runsAndEvents.data.runs, runsAndEvents.data.events, tree) : []), [runsAndEvents.data, tree])
 
@@ -280,18 +321,23 @@ export function ThreadDebugger({ source, checkpointId, onSelect }: ThreadDebugge
     return { hash: run.graph_hash!, drawing: v.versions.find((x) => x.graph_hash === run.graph_hash)?.drawing, current: v.current_hash }
   }, [versions.data, selected, tree])
 
-  if (error) return <ErrorPanel error={error} what={`the checkpoints of thread ${source.threadId}`} onRetry={() => void reload()} />
-  if (!tree || !thread) return <Loading what={`the checkpoints of thread ${source.threadId}`} />
+  // the live panel stays up whatever the timeline's state (a run just started has no checkpoint yet)
+  if (error) return <><ErrorPanel error={error} what={`the checkpoints of thread ${source.threadId}`} onRetry={() => void reload()} />{side}</>
+  if (!tree || !thread) return <><Loading what={`the checkpoints of thread ${source.threadId}`} />{side}</>
   if (checkpointId && !tree.byId.has(checkpointId)) {
     return <ErrorPanel error={toApiError({ status: 404, message: `thread ${source.threadId} has no checkpoint ${checkpointId}` })} what={`checkpoint ${checkpointId}`} />
   }
-  if (!selected) return <p>This thread has no checkpoints yet: run a graph on it.</p>
+  if (!selected) return <><p>This thread has no checkpoints yet: run a graph on it.</p>{side}</>
   const node = tree.byId.get(selected)!
   const full = states[selected]
   const parentFull = parentId ? states[parentId] : undefined
   const pos = line.indexOf(selected)
   const assistantId = assistantOf(thread)
-  const drawn = drift && showOld && drift.drawing ? drift.drawing : graph.data
+  const base = drift && showOld && drift.drawing ? drift.drawing : graph.data
+  // loops unrolled: one node per execution up to the scrub point, in the order they ran
+  const steps = line.slice(0, pos + 1).map((id) => tree.byId.get(id)!)
+  const unrolled = base && loops === 'unrolled' ? unrollLine(base, steps, { ended: node.next.length === 0 && node.parentId !== undefined, ...(liveStates ? { current: liveStates } : {}) }) : undefined
+  const drawn = unrolled?.graph ?? base
 
   const download = async () => {
     setExporting('exporting…')
@@ -329,7 +375,19 @@ export function ThreadDebugger({ source, checkpointId, onSelect }: ThreadDebugge
           </div>
         ) : null}
         {graph.error ? <ErrorPanel error={graph.error} what="the graph" onRetry={graph.reload} /> : null}
-        {drawn ? <GraphView graph={drawn} label={`graph of thread ${source.threadId} at step ${node.step}${showOld && drift ? ' (the version it ran under)' : ''}`} nodeStates={nodeStates} taken={taken} /> : !graph.error ? <Loading what="the graph" /> : null}
+        <div className="row follow-row">
+          {live ? (following
+            ? <span className="following" data-testid="following" role="status">Live at the head: new checkpoints and running nodes show here as they happen. Scrub or pick a checkpoint to look back.</span>
+            : <><span className="hint" data-testid="not-following">Looking at checkpoint {short(selected)}.</span> <button type="button" data-testid="follow-live" onClick={() => onFollow?.()}>Follow the live run</button></>) : null}
+          <span className="spacer" />
+          <LoopToggle mode={loops} onChange={setLoops} />
+        </div>
+        <div className={side ? 'graph-with-side' : undefined}>
+          <div className="thread-graph" data-testid="thread-graph" data-loops={loops} data-following={following ? 'true' : 'false'}>
+            {drawn ? <GraphView graph={drawn} label={`graph of thread ${source.threadId} at step ${node.step}${showOld && drift ? ' (the version it ran under)' : ''}${unrolled ? ', loops unrolled' : ''}`} nodeStates={unrolled?.states ?? nodeStates} taken={unrolled ? undefined : taken} /> : !graph.error ? <Loading what="the graph" /> : null}
+          </div>
+          {side}
+        </div>
         <div className="scrubber">
           <button type="button" aria-label="Previous checkpoint" disabled={pos <= 0} onClick={() => onSelect(line[pos - 1]!)}>◀</button>
           <input ref={scrubRef} type="range" min={0} max={Math.max(0, line.length - 1)} value={Math.max(0, pos)} data-testid="scrubber"
