@@ -75,7 +75,7 @@ export const until = async (what: string, ok: () => Promise<boolean> | boolean, 
 }
 
 /** API processes (`serve --workers 0`) and `switchyard worker` processes on one database, with a workflow folder. */
-export async function startCluster(opts: { databaseUrl: string; env: Record<string, string>; apis: number; workers: number; workerEnv?: Record<string, string> }) {
+export async function startCluster(opts: { databaseUrl: string; env: Record<string, string>; apis: number; workers: number; workerEnv?: Record<string, string>; workerArgs?: string[] }) {
   const t = tempDb()
   const wf = join(t.dir, 'workflows')
   mkdirSync(wf)
@@ -85,7 +85,7 @@ export async function startCluster(opts: { databaseUrl: string; env: Record<stri
   const apis = [spawnServe(args, opts.env, ['--workers', '0'])]
   const first = await apis[0]!.url
   for (let i = 1; i < opts.apis; i++) apis.push(spawnServe(args, opts.env, ['--workers', '0']))
-  const workers = Array.from({ length: opts.workers }, () => spawnWorker(args, { ...opts.env, ...opts.workerEnv }, ['--concurrency', '4']))
+  const workers = Array.from({ length: opts.workers }, () => spawnWorker(args, { ...opts.env, ...opts.workerEnv }, ['--concurrency', '4', ...(opts.workerArgs ?? [])]))
   const urls = [first, ...(await Promise.all(apis.slice(1).map((a) => a.url)))]
   const workerIds = await Promise.all(workers.map((w) => w.ready))
   const db = new pg.Client({ connectionString: opts.databaseUrl.replace(/\?schema=(\w+)$/, ''), options: `-c search_path=${/\?schema=(\w+)$/.exec(opts.databaseUrl)?.[1] ?? 'public'}` })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempTarget, testPgUrl } from '../store/dialects.js'
 import { startCluster, type Cluster } from './scale-cluster.js'
-import { cancelledElsewhere, streamedElsewhere } from './scale-scenarios.js'
+import { cancelledElsewhere, protocolElsewhere, streamedElsewhere } from './scale-scenarios.js'
 
 // Postgres alone (no REDIS_URL): wake-ups, cancels and the live tail go through LISTEN/NOTIFY
 describe('API and worker processes on Postgres without Redis (LISTEN/NOTIFY)', async () => {
@@ -31,6 +31,10 @@ describe('API and worker processes on Postgres without Redis (LISTEN/NOTIFY)', a
     await streamedElsewhere(c!, 'n1')
     // no Redis here: /ok names no transport dependency while the NOTIFY connection is up
     expect(await (await fetch(`${c!.urls[1]}/ok`)).json()).toEqual({ ok: true })
+  })
+
+  it.skipIf(!base)('protocol v2 through API B: a dropped client back with since gets exactly what a full replay gives (NOTIFY)', async () => {
+    await protocolElsewhere(c!, 'n3')
   })
 
   it.skipIf(!base)('a cancel through API B stops the run in the worker at once (NOTIFY), not at its heartbeat', async () => {

@@ -5,7 +5,7 @@ import { tempTarget, testPgUrl } from '../store/dialects.js'
 import { freePort, killRedisServer, startRedisServer, testRedisUrl, uniquePrefix } from '../runtime/redis-helper.js'
 import { runCli } from './cli-harness.js'
 import { expectExact, readStream, startCluster, until, type Cluster } from './scale-cluster.js'
-import { cancelledElsewhere, streamedElsewhere } from './scale-scenarios.js'
+import { cancelledElsewhere, protocolElsewhere, streamedElsewhere } from './scale-scenarios.js'
 
 const pgUrl = await testPgUrl()
 const redisUrl = await testRedisUrl()
@@ -23,8 +23,9 @@ describe('API and worker processes on Postgres + Redis', () => {
       databaseUrl: t.target,
       env: { REDIS_URL: redisUrl!, SWITCHYARD_REDIS_PREFIX: prefix, SWITCHYARD_LEASE_MS: '600000', SWITCHYARD_PG_POOL: '4' },
       apis: 2,
-      workers: 1,
+      workers: 2,
       workerEnv: { SWITCHYARD_QUEUE_POLL_MS: '0' },
+      workerArgs: ['--shutdown-grace', '300'],
     })
   })
   afterAll(async () => {
@@ -49,8 +50,38 @@ describe('API and worker processes on Postgres + Redis', () => {
     expect(await (await fetch(`${c!.urls[1]}/ok`)).json()).toEqual({ ok: true })
   })
 
+  it.skipIf(!ready)('protocol v2 through API B: a dropped client back with since gets exactly what a full replay gives (Redis)', async () => {
+    await protocolElsewhere(c!, 'r3')
+  })
+
   it.skipIf(!ready)('a cancel through API B stops the run in the worker at once (Redis), not at its heartbeat', async () => {
     await cancelledElsewhere(c!, 'r2')
+  })
+
+  it.skipIf(!ready)('a worker stopping mid-run puts the run back; the other worker continues it and the stream through API B goes on to the end, exact', async () => {
+    const [a] = c!.clients
+    const th = await a!.threads.create()
+    const run = await a!.runs.create(th.thread_id, 'gated', { input: c!.input('r4'), streamMode: ['values', 'updates'] })
+    const seen: string[] = []
+    const reading = readStream(c!.urls[1]!, th.thread_id, run.run_id, '-1', (e) => { seen.push(e.data); return false })
+    await until('the reader has step one', () => seen.some((d) => d.includes('one r4')))
+    const holder = c!.workerIds.indexOf((await c!.run(run.run_id)).worker_id!)
+    expect(holder).toBeGreaterThanOrEqual(0)
+    // SIGTERM: the run is stopped after the 300 ms grace and requeued; its end mark reaches API B
+    c!.workers[holder]!.child.kill('SIGTERM')
+    await until('the other worker holds it', async () => {
+      const r = await c!.run(run.run_id)
+      return r.status === 'running' && r.worker_id === c!.workerIds[1 - holder]
+    })
+    c!.gate('r4', 'g1')
+    c!.gate('r4', 'g2')
+    const r = await reading
+    expect(r.ended).toBe(true)
+    const row = await c!.run(run.run_id)
+    expect([row.status, row.attempt]).toEqual(['success', 2])
+    const x = expectExact([r.events], await c!.log(run.run_id))
+    expect(x.ids).toEqual(x.wanted)
+    expect(x.same).toBe(true)
   })
 })
 

@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import { isRootEnd, RawProtocolClient, type Frame } from '../server/protocol-harness.js'
 import { expectExact, readStream, until, type Cluster } from './scale-cluster.js'
 
 /**
@@ -51,4 +52,48 @@ export async function cancelledElsewhere(c: Cluster, tag: string) {
   expect(row.status).toBe('interrupted')
   expect(c.workerIds).toContain(row.worker_id)
   expect((await c.log(run.run_id)).some((e) => e.data.includes(`four ${tag}`))).toBe(false)
+}
+
+const CHANNELS = ['values', 'updates', 'lifecycle']
+const shape = (f: Frame) => ({ seq: f.seq, event_id: f.event_id, method: f.method, namespace: f.params?.namespace, data: f.params?.data })
+const wsUrl = (apiUrl: string, threadId: string) => `${apiUrl.replace(/^http/, 'ws')}/threads/${encodeURIComponent(threadId)}/stream/events`
+
+/**
+ * Protocol v2 through API process B of a thread whose run API process A started (the session learns of the
+ * run from the other process's signal) and a worker executes: a client that drops after step one and comes
+ * back with `since` its last seq gets, in the two connections together, exactly what a full replay gives.
+ */
+export async function protocolElsewhere(c: Cluster, tag: string) {
+  const [a] = c.clients
+  const bUrl = c.urls[1]!
+  const th = await a!.threads.create()
+  const first = await RawProtocolClient.open(wsUrl(bUrl, th.thread_id))
+  await first.command('subscription.subscribe', { channels: CHANNELS, since: 0 })
+  const run = await a!.runs.create(th.thread_id, 'gated', { input: c.input(tag), streamMode: ['values', 'updates'] })
+  await first.waitFor((f) => f.type === 'event' && JSON.stringify(f.params?.data ?? {}).includes(`one ${tag}`), 90_000)
+  first.drop()
+  const piece1 = first.events()
+  c.gate(tag, 'g1')
+  await until('step two logged', async () => (await c.log(run.run_id)).some((e) => e.data.includes(`two ${tag}`)))
+  const second = await RawProtocolClient.open(wsUrl(bUrl, th.thread_id))
+  try {
+    await second.command('subscription.subscribe', { channels: CHANNELS, since: piece1.at(-1)!.seq })
+    await second.waitFor((f) => f.type === 'event' && JSON.stringify(f.params?.data ?? {}).includes(`two ${tag}`), 90_000)
+    c.gate(tag, 'g2')
+    await second.waitFor(isRootEnd, 90_000)
+  } finally {
+    await second.close()
+  }
+  const replay = await RawProtocolClient.open(wsUrl(bUrl, th.thread_id))
+  try {
+    await replay.command('subscription.subscribe', { channels: CHANNELS, since: 0 })
+    await replay.waitFor(isRootEnd, 90_000)
+    const pieces = [...piece1, ...second.events()].map(shape)
+    expect(pieces).toEqual(replay.events().map(shape))
+    expect(new Set(pieces.map((p) => p.seq)).size).toBe(pieces.length)
+    expect(pieces.some((p) => JSON.stringify(p.data).includes(`four ${tag}`))).toBe(true)
+  } finally {
+    await replay.close()
+  }
+  expect(c.workerIds).toContain((await c.run(run.run_id)).worker_id)
 }
