@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { AppError } from '../store/app-error.js'
-import { dbPathOf, graphsOf, type GlobalOpts } from './context.js'
 import { recordServing } from './debugger-url.js'
 import { UsageError } from './exit-codes.js'
+import { envLogger, graceOf, projectOf, queueReports, slotsOf, untilSignal } from './process-setup.js'
 import type { Out } from './render.js'
 
 interface ServeFlags { port: string; host: string; cors?: string; concurrency: string; workers?: string; shutdownGrace: string; metrics?: boolean }
@@ -14,26 +14,6 @@ const portOf = (v: string) => {
   if (!/^\d+$/.test(v) || n > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535, got "${v}"`)
   return n
 }
-
-/** A `--concurrency`/`--workers` value: runs executed at once by this process (`min` 0 lets `--workers 0` serve the API only). */
-export function slotsOf(flag: string, v: string, min = 1): number {
-  const n = Number(v)
-  if (!/^\d+$/.test(v) || n < min || n > 1000) throw new UsageError(`${flag} must be an integer from ${min} to 1000, got "${v}"`)
-  return n
-}
-
-/** `--shutdown-grace` in ms. */
-export function graceOf(v: string): number {
-  const n = Number(v)
-  if (!/^\d+$/.test(v) || n > 3_600_000) throw new UsageError(`--shutdown-grace must be a number of milliseconds up to 3600000, got "${v}"`)
-  return n
-}
-
-export const untilSignal = () => new Promise<NodeJS.Signals>((resolve) => {
-  const on = (s: NodeJS.Signals) => { process.off('SIGINT', on); process.off('SIGTERM', on); resolve(s) }
-  process.on('SIGINT', on)
-  process.on('SIGTERM', on)
-})
 
 /** `switchyard serve`: the LangGraph Platform API (with runs and their workers) until SIGINT or SIGTERM. */
 export function registerServeCommand(program: Command, out: Out) {
@@ -49,40 +29,25 @@ export function registerServeCommand(program: Command, out: Out) {
     .option('--shutdown-grace <ms>', 'on SIGTERM/SIGINT, how long runs in progress may finish before they are put back in the queue', '10000')
     .action(async (o: ServeFlags, cmd: Command) => {
       // the server is imported when it is served, not when the CLI starts (`switchyard --help` loads none of it)
-      const [{ startRunQueue }, { cronsRoutes }, { protocolRoutes }, { ragRoutes }, { runsRoutes }, { workflowsRoutes }, { parseApiKeys }, { createLogger }, { startServer }] = await Promise.all([
+      const [{ startRunQueue }, { cronsRoutes }, { protocolRoutes }, { ragRoutes }, { runsRoutes }, { workflowsRoutes }, { parseApiKeys }, { startServer }, { WEB_DIST_DIR }] = await Promise.all([
         import('../runtime/run-queue.js'), import('../server/routes/crons-routes.js'), import('../server/routes/protocol-routes.js'),
         import('../server/routes/rag-routes.js'), import('../server/routes/runs-routes.js'), import('../server/routes/workflows-routes.js'),
-        import('../server/auth.js'), import('../server/logger.js'), import('../server/serve.js'),
+        import('../server/auth.js'), import('../server/serve.js'), import('../server/web-static.js'),
       ])
-      const [{ WEB_DIST_DIR }, { serveOptionsOf }] = await Promise.all([import('../server/web-static.js'), import('../server/project-options.js')])
       const port = portOf(o.port)
       const concurrency = o.workers !== undefined ? slotsOf('--workers', o.workers, 0) : slotsOf('--concurrency', o.concurrency)
       const graceMs = graceOf(o.shutdownGrace)
-      const logger = (() => {
-        try {
-          return createLogger({ level: process.env.SWITCHYARD_LOG_LEVEL })
-        } catch (e) {
-          throw new UsageError(`SWITCHYARD_LOG_LEVEL: ${(e as Error).message}`)
-        }
-      })()
-      const graphs = await graphsOf(cmd.optsWithGlobals<GlobalOpts>())
+      const logger = await envLogger()
+      const { graphs, fromConfig, dbPath } = await projectOf(cmd)
       const { registry } = graphs
-      const fromConfig = graphs.project ? serveOptionsOf(graphs.project) : {}
       const apiKeys = parseApiKeys(process.env.SWITCHYARD_API_KEYS)
       if (apiKeys && fromConfig.customAuth) throw new UsageError(`${graphs.project!.file}: auth.path: custom auth replaces SWITCHYARD_API_KEYS; unset one of them`)
-      const dbPath = dbPathOf(cmd.optsWithGlobals<GlobalOpts>())
       const corsOrigins = o.cors?.split(',').map((s) => s.trim()).filter(Boolean)
       const srv = await startServer({ ...fromConfig, host: o.host, port, dbPath, corsOrigins, registry: graphs, apiKeys, logger, metrics: o.metrics === true, webDir: WEB_DIST_DIR, logError: (e) => logger.error({ err: e.cause ?? e }, 'internal error'), routes: [runsRoutes, cronsRoutes, workflowsRoutes, protocolRoutes, ragRoutes] }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new AppError('CONFLICT', `${o.host}:${port} is already in use`)
         throw e
       })
-      const queue = concurrency === 0 ? undefined : await startRunQueue(srv.rt, {
-        concurrency,
-        logger,
-        metrics: srv.metrics,
-        onError: (e, run) => logger.error({ err: e, run_id: run.run_id }, 'run failed outside its graph'),
-        onCronError: (e, cron) => logger.warn({ cron_id: cron.cron_id, reason: (e as Error).message }, 'cron firing skipped'),
-      })
+      const queue = concurrency === 0 ? undefined : await startRunQueue(srv.rt, { concurrency, metrics: srv.metrics, ...queueReports(logger) })
       const webBuilt = existsSync(join(WEB_DIST_DIR, 'index.html'))
       // `run` / `resume` on this database print the thread's debugger URL while this server serves it
       const unrecord = webBuilt ? recordServing(dbPath, srv.url) : () => undefined

@@ -1,8 +1,6 @@
 import type { Command } from 'commander'
-import { dbPathOf, graphsOf, type GlobalOpts } from './context.js'
-import { UsageError } from './exit-codes.js'
+import { envLogger, graceOf, projectOf, queueReports, slotsOf, untilSignal } from './process-setup.js'
 import type { Out } from './render.js'
-import { graceOf, slotsOf, untilSignal } from './serve-command.js'
 
 interface WorkerFlags { concurrency: string; shutdownGrace: string }
 
@@ -17,33 +15,18 @@ export function registerWorkerCommand(program: Command, out: Out) {
     .option('--concurrency <n>', 'runs executed at once by this process', '10')
     .option('--shutdown-grace <ms>', 'on SIGTERM/SIGINT, how long runs in progress may finish before they are put back in the queue', '10000')
     .action(async (o: WorkerFlags, cmd: Command) => {
-      const [{ startRunQueue }, { openRuntime }, { ensureGraphAssistants }, { createLogger }, { serveOptionsOf }] = await Promise.all([
+      const [{ startRunQueue }, { openRuntime }, { ensureGraphAssistants }] = await Promise.all([
         import('../runtime/run-queue.js'), import('../runtime/runtime.js'), import('../runtime/graph-assistants.js'),
-        import('../server/logger.js'), import('../server/project-options.js'),
       ])
       const concurrency = slotsOf('--concurrency', o.concurrency)
       const graceMs = graceOf(o.shutdownGrace)
-      const logger = (() => {
-        try {
-          return createLogger({ level: process.env.SWITCHYARD_LOG_LEVEL })
-        } catch (e) {
-          throw new UsageError(`SWITCHYARD_LOG_LEVEL: ${(e as Error).message}`)
-        }
-      })()
-      const globals = cmd.optsWithGlobals<GlobalOpts>()
-      const graphs = await graphsOf(globals)
-      const fromConfig = graphs.project ? serveOptionsOf(graphs.project) : {}
-      const dbPath = dbPathOf(globals)
+      const logger = await envLogger()
+      const { graphs, fromConfig, dbPath } = await projectOf(cmd)
       const rt = await openRuntime({ dbPath, registry: graphs, threadTtlMinutes: fromConfig.threadTtlMinutes, storeIndexFields: fromConfig.storeIndexFields })
       try {
         // runs name assistants; a worker started first registers the graphs' default assistants as serve does
         await ensureGraphAssistants(rt)
-        const queue = await startRunQueue(rt, {
-          concurrency,
-          logger,
-          onError: (e, run) => logger.error({ err: e, run_id: run.run_id }, 'run failed outside its graph'),
-          onCronError: (e, cron) => logger.warn({ cron_id: cron.cron_id, reason: (e as Error).message }, 'cron firing skipped'),
-        })
+        const queue = await startRunQueue(rt, { concurrency, ...queueReports(logger) })
         out.write(`switchyard: worker ${rt.leases.claimant.workerId} ready (database ${rt.store.path}; ${concurrency} run slots; lease ${rt.leases.claimant.leaseMs} ms; graphs ${graphs.registry.names().join(', ')}; model ${rt.model.label})\n`)
         // a worker serves no socket: its timers are unref'd, so this one holds the process until a signal
         const alive = setInterval(() => undefined, 1 << 30)
