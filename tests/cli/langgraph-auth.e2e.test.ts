@@ -5,6 +5,7 @@ import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { RawProtocolClient } from '../server/protocol-harness.js'
+import { until } from '../until.js'
 import { ROOT, spawnServe, stopChild } from './cli-harness.js'
 
 const AUTH = `import { Auth, HTTPException } from '@langchain/langgraph-sdk/auth'
@@ -115,7 +116,10 @@ describe('langgraph.json auth.path: the SDK Auth object over a real switchyard s
     const t = await alice.threads.create()
     const cron = await alice.crons.createForThread(t.thread_id, 'who', { schedule: '* * * * * *', input: {} })
     try {
-      for (let i = 0; i < 200 && (await alice.runs.list(t.thread_id, { status: 'success' })).length === 0; i++) await new Promise((r) => setTimeout(r, 100))
+      // the first firing's run, once it exists, joined to its end (the test's timeout is the ceiling)
+      const fired = await until(async () => (await alice.runs.list(t.thread_id))[0], 'the cron\'s first run')
+      await alice.runs.join(t.thread_id, fired.run_id)
+      expect((await alice.runs.get(t.thread_id, fired.run_id)).status).toBe('success')
     } finally {
       await alice.crons.delete(cron.cron_id)
     }

@@ -1,29 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openRuntime } from '../../runtime/runtime.js'
-import { spawnServe, spawnWorker, stopChild, tempDb } from './cli-harness.js'
+import { until } from '../until.js'
+import { killHard, runCli, sideEffectLog, sideEffectWorkflow, spawnServe, spawnWorker, stopChild, tempDb } from './cli-harness.js'
 
 // every shell step logs its start and end: the side effects counted
-const SIDE = (unit: string, s: number) => `"echo start {{ inputs.tag }} ${unit} >> {{ inputs.log }}; sleep ${s}; echo end {{ inputs.tag }} ${unit} >> {{ inputs.log }}"`
-const WORKFLOW = `name: slow
-inputs:
-  tag: { type: string, required: true }
-  log: { type: string, required: true }
-steps:
-  - id: one
-    type: shell
-    with: { shell: true, run: ${SIDE('one', 0.2)} }
-  - id: two
-    type: shell
-    needs: one
-    with: { shell: true, run: ${SIDE('two', 1.5)} }
-  - id: three
-    type: shell
-    needs: two
-    with: { shell: true, run: ${SIDE('three', 0.2)} }
-`
+const WORKFLOW = sideEffectWorkflow('slow', [{ id: 'one', sleep: 0.2 }, { id: 'two', sleep: 1.5 }, { id: 'three', sleep: 0.2 }])
 
 describe('`switchyard worker` processes run what `serve --workers 0` queues, on one SQLite file', () => {
   const t = tempDb()
@@ -31,6 +15,7 @@ describe('`switchyard worker` processes run what `serve --workers 0` queues, on 
   mkdirSync(wf)
   writeFileSync(join(wf, 'slow.yaml'), WORKFLOW)
   const log = join(t.dir, 'effects.log')
+  const effects = sideEffectLog(log)
   const env = { SWITCHYARD_LEASE_MS: '3000' }
   afterAll(() => t.cleanup())
 
@@ -48,16 +33,12 @@ describe('`switchyard worker` processes run what `serve --workers 0` queues, on 
         return { thread: th.thread_id, run: run.run_id }
       }))
       // kill worker 1 while it is inside step two of one of its runs
-      let victim: string | undefined
-      for (const end = Date.now() + 30_000; !victim && Date.now() < end;) {
-        const lines = existsSync(log) ? readFileSync(log, 'utf8') : ''
+      const victim = await until(async () => {
         const mine = await rt.store.db.selectFrom('runs').select(['run_id', 'kwargs']).where('worker_id', '=', id1).where('status', '=', 'running').execute()
-        victim = mine.find((r) => lines.includes(`start ${/"tag":"(\w+)"/.exec(r.kwargs)?.[1]} two`))?.run_id
-        if (!victim) await new Promise((r) => setTimeout(r, 20))
-      }
-      expect(victim).toBeDefined()
-      w1.child.kill('SIGKILL')
-      await new Promise((r) => w1.child.once('close', r))
+        const started = effects.lines()
+        return mine.find((r) => started.includes(`start ${/"tag":"(\w+)"/.exec(r.kwargs)?.[1]} two`))?.run_id
+      }, 'worker 1 inside step two of a run')
+      await killHard(w1.child)
       for (const j of jobs) await client.runs.join(j.thread, j.run)
       const rows = await Promise.all(jobs.map((j) => client.runs.get(j.thread, j.run)))
       expect(rows.map((r) => r.status)).toEqual(['success', 'success', 'success', 'success'])
@@ -67,7 +48,7 @@ describe('`switchyard worker` processes run what `serve --workers 0` queues, on 
       const taken = stored.find((r) => r.run_id === victim)!
       expect([taken.worker_id, taken.attempt]).toEqual([id2, 2])
       const tag = `r${jobs.findIndex((j) => j.run === victim)}`
-      const starts = readFileSync(log, 'utf8').trim().split('\n').filter((l) => l.startsWith(`start ${tag} `)).map((l) => l.split(' ')[2])
+      const starts = effects.starts(tag)
       // step one finished before the kill and never ran again; step two, in flight, ran again (the killed
       // worker's shell child may still finish its copy: a SIGKILL leaves no chance to stop it); three once
       expect(starts).toEqual(['one', 'two', 'two', 'three'])
@@ -75,7 +56,7 @@ describe('`switchyard worker` processes run what `serve --workers 0` queues, on 
       // a cancel asked through the API process stops a run executing in the worker
       const th = await client.threads.create()
       const run = await client.runs.create(th.thread_id, 'slow', { input: { tag: 'cancelled', log } })
-      for (const end = Date.now() + 30_000; (await client.runs.get(th.thread_id, run.run_id)).status !== 'running' && Date.now() < end;) await new Promise((r) => setTimeout(r, 20))
+      await until(async () => ((await client.runs.get(th.thread_id, run.run_id)).status === 'running' ? true : undefined), 'the run to be claimed')
       await client.runs.cancel(th.thread_id, run.run_id, true)
       const cancelled = await client.runs.get(th.thread_id, run.run_id)
       expect(cancelled.status).toBe('interrupted')
@@ -86,7 +67,6 @@ describe('`switchyard worker` processes run what `serve --workers 0` queues, on 
   }, 120_000)
 
   it('`serve --workers` and `worker --concurrency` take integers (0 only for serve)', async () => {
-    const { runCli } = await import('./cli-harness.js')
     const bad = await runCli(['--db', t.db, 'worker', '--concurrency', '0'])
     expect(bad.code).not.toBe(0)
     expect(bad.stderr).toMatch(/--concurrency must be an integer from 1 to 1000/)

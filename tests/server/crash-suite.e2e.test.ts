@@ -1,8 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawnServe, tempDb } from '../cli/cli-harness.js'
+import { isTransient, killHard, prng, readRunStream, repeatedStarts, sideEffectLog, sideEffectWorkflow, spawnServe, tempDb, type StreamEvent as Ev } from '../cli/cli-harness.js'
 
 /**
  * Issue 15 §3, crash: many runs of `team`, `sdlc` (gates answered as they come) and a YAML workflow with
@@ -13,44 +13,10 @@ const RUNS = Number(process.env.CRASH_RUNS ?? 100)
 const KILLS = Number(process.env.CRASH_KILLS ?? 4)
 const SEED = Number(process.env.CRASH_SEED ?? 15)
 
-type Ev = { id?: string; event: string; data: unknown }
 type Task = { id: string; name: string; result?: unknown; error?: unknown; interrupts?: unknown[] }
 
-/** mulberry32: a small seeded PRNG, so a failing schedule can be replayed with the same CRASH_SEED. */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
 // every shell unit logs its start and end; the log is the side effect counted
-const SIDE = (unit: string) => `"echo start {{ inputs.tag }} ${unit} >> {{ inputs.log }}; sleep 0.05; echo end {{ inputs.tag }} ${unit} >> {{ inputs.log }}"`
-const WORKFLOW = `name: effects
-inputs:
-  tag: { type: string, required: true }
-  log: { type: string, required: true }
-steps:
-  - id: prep
-    type: shell
-    with: { shell: true, run: ${SIDE('prep')} }
-  - id: each
-    type: shell
-    needs: prep
-    for_each: [1, 2, 3]
-    max_parallel: 1
-    with: { shell: true, run: ${SIDE('each-{{ item }}')} }
-  - id: fin
-    type: shell
-    needs: each
-    with: { shell: true, run: ${SIDE('fin')} }
-`
-
-const transient = (e: unknown) => /fetch failed|ECONNREFUSED|ECONNRESET|socket|terminated|other side closed|aborted|network/i
-  .test(`${String(e)} ${String((e as { cause?: unknown }).cause ?? '')}`)
+const WORKFLOW = sideEffectWorkflow('effects', [{ id: 'prep', sleep: 0.05 }, { id: 'each', sleep: 0.05, forEach: [1, 2, 3] }, { id: 'fin', sleep: 0.05 }])
 
 describe('serve SIGKILLed at random points while runs of every kind are in flight', () => {
   const t = tempDb()
@@ -58,6 +24,7 @@ describe('serve SIGKILLed at random points while runs of every kind are in fligh
   mkdirSync(wf)
   writeFileSync(join(wf, 'effects.yaml'), WORKFLOW)
   const log = join(t.dir, 'effects.log')
+  const effects = sideEffectLog(log)
   afterAll(() => t.cleanup())
 
   it(`${RUNS} runs all finish; finished nodes and steps never run again; SSE readers get every event once, in order`, async () => {
@@ -67,7 +34,7 @@ describe('serve SIGKILLed at random points while runs of every kind are in fligh
     let up: Promise<void> = Promise.resolve()
     let progress: NodeJS.Timeout | undefined
     const logMarks: number[] = []
-    const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [])
+    const lines = effects.lines
 
     /** Calls the server; on a connection error (a kill) waits for the next server and tries again. */
     async function call<T>(fn: (c: Client) => Promise<T>): Promise<T> {
@@ -76,7 +43,7 @@ describe('serve SIGKILLed at random points while runs of every kind are in fligh
         try {
           return await fn(client)
         } catch (e) {
-          if (!transient(e) || i > 200) throw e
+          if (!isTransient(e) || i > 200) throw e
           await new Promise((r) => setTimeout(r, 50))
         }
       }
@@ -104,7 +71,7 @@ describe('serve SIGKILLed at random points while runs of every kind are in fligh
             // read once more past the last id after the end: what a cut stream may have missed
             finished = status !== 'pending' && status !== 'running'
           } catch (e) {
-            if (!transient(e)) throw e
+            if (!isTransient(e)) throw e
           }
           if (!finished) await new Promise((r) => setTimeout(r, 20))
         }
@@ -116,7 +83,7 @@ describe('serve SIGKILLed at random points while runs of every kind are in fligh
           const runs = await call((c) => c.runs.list(j.thread, { limit: 100 }))
           const active = runs.find((r) => r.status === 'pending' || r.status === 'running')
           if (active) {
-            await call((c) => c.runs.join(j.thread, active.run_id)).catch((e: unknown) => { if (!transient(e)) throw e })
+            await call((c) => c.runs.join(j.thread, active.run_id)).catch((e: unknown) => { if (!isTransient(e)) throw e })
             continue
           }
           const th = await call((c) => c.threads.get(j.thread))
@@ -124,7 +91,7 @@ describe('serve SIGKILLed at random points while runs of every kind are in fligh
           // not retried blindly: after a kill the loop looks at the thread again before asking twice
           await up
           const r = await client.runs.create(j.thread, 'sdlc', { command: { resume: { action: 'approve' } }, streamMode: ['updates', 'tasks'], streamResumable: true })
-            .catch((e: unknown) => { if (transient(e)) return undefined; throw e })
+            .catch((e: unknown) => { if (isTransient(e)) return undefined; throw e })
           if (r) j.runs.push(r.run_id)
         }
       })
@@ -139,9 +106,7 @@ describe('serve SIGKILLed at random points while runs of every kind are in fligh
         await new Promise((r) => setTimeout(r, 300 + Math.floor(rand() * 1_500)))
         let release!: () => void
         up = new Promise<void>((r) => { release = r })
-        const closed = new Promise((r) => server.child.once('close', r))
-        server.child.kill('SIGKILL')
-        await closed
+        await killHard(server.child)
         logMarks.push(lines().length)
         server = spawnServe(['--db', t.db, '--workflows', wf], { SWITCHYARD_OFFLINE_DELAY_MS: '3' }, ['--concurrency', '10'])
         client = new Client({ apiUrl: await server.url, apiKey: null, callerOptions: { maxRetries: 0 } })
@@ -155,18 +120,13 @@ describe('serve SIGKILLed at random points while runs of every kind are in fligh
       let reruns = 0
       for (const j of jobs) {
         for (const runId of j.runs) expect([j.graph, (await client.runs.get(j.thread, runId)).status]).toEqual([j.graph, 'success'])
-        const all: Ev[] = []
-        for await (const e of client.runs.joinStream(j.thread, j.runs[0]!, { lastEventId: '-1' }) as AsyncIterable<Ev>) all.push(e)
+        const all = await readRunStream(client, j.thread, j.runs[0]!)
         // the reader saw every event exactly once, in order, across its reconnects
         expect(j.read.map((e) => e.id)).toEqual(all.map((_, i) => String(i)))
         expect(j.read).toEqual(all)
         // a task that finished never starts again; one killed in flight starts again with the same id
         for (const runId of j.runs) {
-          const evs = runId === j.runs[0] ? all : await (async () => {
-            const out: Ev[] = []
-            for await (const e of client.runs.joinStream(j.thread, runId, { lastEventId: '-1' }) as AsyncIterable<Ev>) out.push(e)
-            return out
-          })()
+          const evs = runId === j.runs[0] ? all : await readRunStream(client, j.thread, runId)
           const finished = new Set<string>()
           const started = new Map<string, number>()
           // for_each items (`each[0]`) are LangGraph tasks inside their step's node: a re-run of the node
@@ -189,26 +149,17 @@ describe('serve SIGKILLed at random points while runs of every kind are in fligh
         }
       }
       // side effects: a unit runs again only across a kill (started before it, again after it)
-      const log0 = lines()
-      const firsts = new Map<string, number>()
-      log0.forEach((l, i) => {
-        const [w, tag, unit] = l.split(' ')
-        if (w !== 'start') return
-        const key = `${tag} ${unit}`
-        const first = firsts.get(key)
-        if (first === undefined) { firsts.set(key, i); return }
-        expect(logMarks.some((m) => first < m && m <= i), `${key} ran again without a kill between`).toBe(true)
-        reruns++
-      })
+      const { units, repeats } = repeatedStarts(lines(), logMarks)
+      expect(repeats.filter((r) => !r.acrossKill).map((r) => `${r.tag} ${r.unit}`), 'units that ran again without a kill between').toEqual([])
+      reruns += repeats.length
       const wfJobs = jobs.filter((j) => j.graph === 'effects').length
-      expect(firsts.size).toBe(wfJobs * 5)
+      expect(units).toBe(wfJobs * 5)
       // at most one unit per run slot is in flight at each kill
       expect(reruns).toBeLessThanOrEqual(KILLS * 10 * 2)
       console.log(`crash suite: ${RUNS} runs, ${KILLS} kills (seed ${SEED}), ${reruns} node or step re-runs of units in flight`)
     } finally {
       clearInterval(progress)
-      server.child.kill('SIGKILL')
-      await new Promise((r) => server.child.once('close', r))
+      await killHard(server.child)
     }
   }, 240_000)
 })
