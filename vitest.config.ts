@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { LongFirstSequencer } from './tests/long-first-sequencer.js'
 
 // Files run in parallel: every test uses its own temp directory, SQLite file and port 0, so files share
 // nothing. Vitest's default on a 2-core machine is one worker (cores − 1), which leaves a core idle while
@@ -16,6 +17,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: workers,
+    // the longest files start first (tests/file-durations.json, or this checkout's last run), so no 3-minute
+    // end-to-end file is picked up last and run alone while the other workers sit idle
+    sequence: { sequencer: LongFirstSequencer },
     // the CLI tests spawn cli/bin.js, which runs the compiled dist/: build it first, every time
     globalSetup: ['tests/build-dist.setup.ts'],
   },
