@@ -49,7 +49,12 @@ describe('cron jobs over the SDK', () => {
     expect(off.enabled).toBe(false)
     await until(async () => ((await h.client.runs.list(t.thread_id)).every((r) => r.status !== 'pending' && r.status !== 'running') ? true : undefined), 'runs to settle')
     const settled = (await h.client.runs.list(t.thread_id)).length
-    await new Promise((r) => setTimeout(r, 1_500))
+    // a witness cron on the same schedule, made after the disable: once it has fired twice, the scheduler has
+    // passed firings the disabled cron would have had (waits on that, not on a sleep)
+    const w = await h.client.threads.create()
+    const witness = await h.client.crons.createForThread(w.thread_id, 'team', { schedule: EVERY_SECOND, input: task })
+    await until(async () => ((await h.client.runs.list(w.thread_id)).filter((r) => r.status === 'success').length >= 2 ? true : undefined), 'two witness runs')
+    await h.client.crons.delete(witness.cron_id)
     expect((await h.client.runs.list(t.thread_id)).length).toBe(settled)
 
     await h.client.crons.delete(cron.cron_id)
@@ -186,19 +191,27 @@ describe('cron jobs are durable and fire once', () => {
     await raw.close()
 
     const [x, y] = await Promise.all([boot(db), boot(db)])
+    let up = true
     try {
       const runs = await until(async () => {
         const rs = await x.client.runs.list(t.thread_id)
         return rs.some((r) => r.status === 'success') ? rs : undefined
       }, 'the missed firing')
-      await new Promise((r) => setTimeout(r, 500))
-      expect((await x.client.runs.list(t.thread_id)).length).toBe(1)
       expect(runs[0]!.metadata).toMatchObject({ cron_id: cron.cron_id })
-      const [after] = await y.client.crons.search({ threadId: t.thread_id })
-      expect(Date.parse(after!.next_run_date!)).toBeGreaterThan(Date.now())
+      // both stopped: their cron ticks (each fired at start-up) and runs in progress have ended, so a second
+      // firing by either would be stored by now (waits on that, not on a sleep)
+      await Promise.all([x.stop(), y.stop()])
+      up = false
+      const again = await openDb(db)
+      try {
+        expect((await again.db.selectFrom('runs').select('run_id').where('thread_id', '=', t.thread_id).execute()).length).toBe(1)
+        const after = await again.db.selectFrom('crons').select('next_run_date').where('cron_id', '=', cron.cron_id).executeTakeFirstOrThrow()
+        expect(Date.parse(after.next_run_date!)).toBeGreaterThan(Date.now())
+      } finally {
+        await again.close()
+      }
     } finally {
-      await x.stop()
-      await y.stop()
+      if (up) await Promise.all([x.stop(), y.stop()])
     }
   })
 })
