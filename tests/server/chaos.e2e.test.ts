@@ -1,21 +1,31 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import type { ChildProcess } from 'node:child_process'
 import { Client } from '@langchain/langgraph-sdk'
-import { afterAll, describe, expect, it } from 'vitest'
-import { spawnServe, spawnWorker, stopChild, tempDb } from '../cli/cli-harness.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openStore, type OpenedDb } from '../../store/db.js'
+import { spawnServe, spawnWorker, stopChild } from '../cli/cli-harness.js'
+import { testRedisUrl, uniquePrefix } from '../runtime/redis-helper.js'
+import { tempTarget, testPgUrl } from '../store/dialects.js'
 
 /**
- * Issue 14 §5, chaos: 3 `switchyard worker` processes and 2 API processes (`serve --workers 0`) on one
- * SQLite file, CHAOS_RUNS (default 200) runs of a workflow whose steps log their side effects, workers
- * SIGKILLed at seeded random moments and restarted (CHAOS_KILLS, default 6; CHAOS_SEED). Each run is
- * created through one API process and streamed through the other.
+ * Issue 14 §5, chaos: 3 `switchyard worker` processes and 2 API processes (`serve --workers 0`) on
+ * Postgres (a fresh schema) + Redis (REDIS_URL, a channel prefix of this file's own), CHAOS_RUNS
+ * (default 200) runs of a workflow whose steps log their side effects, CHAOS_KILLS (default 6) worker
+ * SIGKILLs, each at a seeded random point of the cluster's progress (CHAOS_SEED) and aimed at a worker
+ * holding runs at that moment, restarted at once. Each run is created through one API process and
+ * streamed through the other. CHAOS_ENGINE=sqlite runs the same on one SQLite file (no Redis) instead;
+ * without a Postgres (and not under CI=1) it falls back to SQLite.
  */
 const RUNS = Number(process.env.CHAOS_RUNS ?? 200)
 const KILLS = Number(process.env.CHAOS_KILLS ?? 6)
 const SEED = Number(process.env.CHAOS_SEED ?? 14)
 const SLOTS = 4
+const pgUrl = await testPgUrl()
+const ENGINE = process.env.CHAOS_ENGINE === 'sqlite' || !pgUrl ? 'sqlite' : 'postgres'
+const redisUrl = ENGINE === 'postgres' ? await testRedisUrl() : undefined
 
 type Ev = { id?: string; event: string; data: unknown }
 
@@ -51,19 +61,33 @@ steps:
     with: { shell: true, run: ${SIDE('fin')} }
 `
 
-describe('chaos: workers SIGKILLed at random while two API processes queue and stream 200 runs', () => {
-  const t = tempDb()
-  const wf = join(t.dir, 'workflows')
+describe(`chaos on ${ENGINE === 'postgres' ? `Postgres + ${redisUrl ? 'Redis' : 'LISTEN/NOTIFY (no Redis answers)'}` : 'SQLite'}: workers SIGKILLed at random while two API processes queue and stream ${RUNS} runs`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-chaos-'))
+  const wf = join(dir, 'workflows')
   mkdirSync(wf)
   writeFileSync(join(wf, 'effects.yaml'), WORKFLOW)
-  const log = join(t.dir, 'effects.log')
-  // a lease long enough that a loaded machine's stalls (load 10+ here) do not expire live claims; a killed
-  // worker's runs are taken over sooner anyway (its pid is gone: the next sweep, every half lease)
-  const env = { SWITCHYARD_LEASE_MS: '5000', SWITCHYARD_LOG_LEVEL: 'info' }
-  const args = ['--db', t.db, '--workflows', wf]
-  afterAll(() => t.cleanup())
+  const log = join(dir, 'effects.log')
+  // a lease long enough that a loaded machine's stalls do not expire live claims; a killed worker's runs
+  // are taken over sooner anyway (its pid is gone: the next sweep, every half lease)
+  const env: Record<string, string> = { SWITCHYARD_LEASE_MS: '5000', SWITCHYARD_LOG_LEVEL: 'info' }
+  if (redisUrl) Object.assign(env, { REDIS_URL: redisUrl, SWITCHYARD_REDIS_PREFIX: uniquePrefix('chaos') })
+  let args: string[] = []
+  let target = ''
+  let remove = async () => undefined as void
+  let store: OpenedDb | undefined
+  beforeAll(async () => {
+    const t = await tempTarget(ENGINE, 'chaos')
+    target = t.target
+    remove = t.remove
+    args = [ENGINE === 'postgres' ? '--database-url' : '--db', target, '--workflows', wf]
+  })
+  afterAll(async () => {
+    await store?.close()
+    await remove()
+    rmSync(dir, { recursive: true, force: true })
+  })
 
-  it(`${RUNS} runs each settle exactly once; finished steps never run again; every stream read through the other API process is complete and in order`, async () => {
+  it(`${RUNS} runs each settle exactly once; finished steps never run again; the ${KILLS} kills land while runs are in flight; every stream read through the other API process is complete and in order`, async () => {
     const rand = prng(SEED)
     const started = Date.now()
     const apis = [spawnServe(args, env, ['--workers', '0']), spawnServe(args, env, ['--workers', '0'])]
@@ -77,7 +101,7 @@ describe('chaos: workers SIGKILLed at random while two API processes queue and s
     // every worker's log (its pino lines) is kept: each run's "run finished" line is its one settle
     const settles: string[] = []
     const takenOver = new Set<string>()
-    const workers: { child: ChildProcess }[] = []
+    const workers: { child: ChildProcess; id?: string }[] = []
     const startWorker = async (i: number) => {
       const w = spawnWorker(args, env, ['--concurrency', String(SLOTS)])
       let buf = ''
@@ -92,8 +116,9 @@ describe('chaos: workers SIGKILLed at random while two API processes queue and s
           if (l.includes('"run taken over')) takenOver.add((JSON.parse(l) as { run_id: string }).run_id)
         }
       })
-      workers[i] = w
-      await w.ready
+      const slot: { child: ChildProcess; id?: string } = { child: w.child }
+      workers[i] = slot
+      slot.id = await w.ready
     }
     const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [])
     const marks: number[] = []
@@ -104,8 +129,8 @@ describe('chaos: workers SIGKILLed at random while two API processes queue and s
         try {
           return await fn()
         } catch (e) {
-          // SQLITE_BUSY past the busy timeout: five processes on one write lock at load 10+ (STATUS, issue 14)
-          if (!(transient(e) || /database is locked/.test(String(e))) || n > 20) throw e
+          // SQLite: a 503 BUSY (five processes on one write lock at load 10+ can outwait the busy timeout)
+          if (!(transient(e) || /database is busy|BUSY/.test(String(e))) || n > 20) throw e
           retries++
           await new Promise((r) => setTimeout(r, 100))
         }
@@ -113,20 +138,30 @@ describe('chaos: workers SIGKILLed at random while two API processes queue and s
     }
     try {
       await Promise.all([0, 1, 2].map(startWorker))
-      // queued 20 at a time (a client pool's pace): five processes share one SQLite write lock, and a burst
-      // of hundreds of writers can outwait its busy timeout on a loaded machine (see STATUS, issue 14)
+      // queued BATCH at a time (a client pool's pace), one call each (the run creates its thread). SQLite: 20,
+      // five processes share one write lock and a burst of hundreds of writers can outwait its busy timeout
+      // on a loaded machine (then a 503 BUSY, retried)
+      const BATCH = ENGINE === 'postgres' ? 50 : 20
       const jobs: { i: number; thread: string; run: string }[] = []
-      for (let b = 0; b < RUNS; b += 20) {
-        jobs.push(...await Promise.all(Array.from({ length: Math.min(20, RUNS - b) }, async (_, x) => {
+      for (let b = 0; b < RUNS; b += BATCH) {
+        jobs.push(...await Promise.all(Array.from({ length: Math.min(BATCH, RUNS - b) }, async (_, x) => {
           const i = b + x
           const via = clients[i % 2]!
           const threadId = randomUUID()
-          await retried(() => via.threads.create({ threadId, ifExists: 'do_nothing' }))
-          // a create whose answer was lost is not sent twice: the thread's run list says whether it landed
-          const run = await retried(async () => (await via.runs.list(threadId))[0] ?? via.runs.create(threadId, 'effects', { input: { tag: `r${i}`, log }, streamMode: ['updates', 'tasks'], streamResumable: true }))
+          let sent = false
+          const run = await retried(async () => {
+            // a create whose answer was lost is not sent twice: the thread's run list says whether it landed
+            if (sent) {
+              const prior = await via.runs.list(threadId).catch((e: unknown) => { if ((e as { status?: number }).status === 404) return []; throw e })
+              if (prior[0]) return prior[0]
+            }
+            sent = true
+            return via.runs.create(threadId, 'effects', { input: { tag: `r${i}`, log }, streamMode: ['updates', 'tasks'], streamResumable: true, ifNotExists: 'create' })
+          })
           return { i, thread: threadId, run: run.run_id }
         })))
       }
+      const queued = Date.now()
       // each run's stream is read through the API process that did not create it
       // a dropped connection (200 streams on a loaded machine) is picked up with Last-Event-ID, as SSE clients do
       let reconnects = 0
@@ -150,27 +185,55 @@ describe('chaos: workers SIGKILLed at random while two API processes queue and s
       })
       let done = 0
       for (const r of readers) void r.then(() => { done++ }, () => undefined)
-      // the kills: a random worker at a random moment while runs are in flight, restarted at once
-      for (let k = 0; k < KILLS && done < RUNS; k++) {
-        await new Promise((r) => setTimeout(r, 400 + Math.floor(rand() * 1_600)))
-        const i = Math.floor(rand() * 3)
-        const w = workers[i]!
+      // the kills: at seeded points of the cluster's progress (runs settled), spread over 10–85 % of the
+      // runs so that runs are always in flight, a worker that holds running runs at that moment (read
+      // from the store) is SIGKILLed and restarted at once; the next kill waits for its point
+      store = await openStore(target, { migrate: false, poolSize: 2 })
+      const points = Array.from({ length: KILLS }, () => Math.floor(RUNS * (0.1 + 0.75 * rand()))).sort((a, b) => a - b)
+      const held: number[] = []
+      const killedIds: string[] = []
+      for (const point of points) {
+        while (settles.length < point && done < RUNS) await new Promise((r) => setTimeout(r, 50))
+        if (done >= RUNS) break
+        // a ready worker that holds runs now (all three are busy but for the instants between two claims)
+        let victim: number | undefined
+        let holds = 0
+        for (const end = Date.now() + 30_000; victim === undefined && Date.now() < end;) {
+          const running = await store.db.selectFrom('runs').select('worker_id').where('status', '=', 'running').execute()
+          const busy = [0, 1, 2].filter((i) => workers[i]?.id !== undefined && running.some((r) => r.worker_id === workers[i]!.id))
+          if (busy.length > 0) {
+            victim = busy[Math.floor(rand() * busy.length)]!
+            holds = running.filter((r) => r.worker_id === workers[victim!]!.id).length
+          } else await new Promise((r) => setTimeout(r, 20))
+        }
+        if (victim === undefined) break
+        const w = workers[victim]!
         const closed = new Promise((r) => w.child.once('close', r))
         w.child.kill('SIGKILL')
         await closed
         marks.push(lines().length)
-        await startWorker(i)
+        held.push(holds)
+        killedIds.push(w.id!)
+        // restarted without waiting: the others go on meanwhile
+        void startWorker(victim)
       }
       const streams = await Promise.all(readers)
+      const streamed = Date.now()
       const client = clients[0]!
       let reruns = 0
-      for (const [n, j] of jobs.entries()) {
-        const all = await retried(async () => {
+      // each run's whole log replayed from the start (10 at a time), and every run's row, to check against
+      const replays: Ev[][] = []
+      for (let b = 0; b < jobs.length; b += 10) {
+        replays.push(...await Promise.all(jobs.slice(b, b + 10).map((j) => retried(async () => {
           const out: Ev[] = []
           for await (const e of client.runs.joinStream(j.thread, j.run, { lastEventId: '-1' }) as AsyncIterable<Ev>) out.push(e)
           return out
-        })
-        expect((await retried(() => client.runs.get(j.thread, j.run))).status, `run ${j.i}: ${JSON.stringify(all.filter((e) => e.event === 'error' || e.event === 'metadata'))}`).toBe('success')
+        }))))
+      }
+      const rows = new Map((await store.db.selectFrom('runs').select(['run_id', 'status', 'worker_id', 'attempt']).execute()).map((r) => [r.run_id, r]))
+      for (const [n, j] of jobs.entries()) {
+        const all = replays[n]!
+        expect(rows.get(j.run)?.status, `run ${j.i}: ${JSON.stringify(all.filter((e) => e.event === 'error' || e.event === 'metadata'))}`).toBe('success')
         // the live reader, through the other process, saw every event once, in order
         expect(streams[n]!.map((e) => e.id)).toEqual(all.map((_, x) => String(x)))
         expect(streams[n]).toEqual(all)
@@ -185,9 +248,14 @@ describe('chaos: workers SIGKILLed at random while two API processes queue and s
       // every run settled exactly once, cluster-wide
       const counts = new Map<string, number>()
       for (const id of settles) counts.set(id, (counts.get(id) ?? 0) + 1)
-      expect(jobs.filter((j) => counts.get(j.run) !== 1).map((j) => [j.i, counts.get(j.run) ?? 0])).toEqual([])
+      // (a run whose "run finished" line is missing was settled by a worker killed before pino flushed it:
+      // its row names that worker; a second line would be a second settle)
+      expect(jobs.filter((j) => (counts.get(j.run) ?? 0) > 1 || (counts.get(j.run) === undefined && !killedIds.includes(rows.get(j.run)?.worker_id ?? '')))
+        .map((j) => [j.i, counts.get(j.run) ?? 0, rows.get(j.run)?.worker_id])).toEqual([])
+      const unlogged = jobs.filter((j) => counts.get(j.run) === undefined).length
       // side effects: a step starts again only across a kill (its first start before the kill, the next after)
       const firsts = new Map<string, number>()
+      const rerunsOf = new Map<string, number>()
       lines().forEach((l, x) => {
         const [w, tag, unit] = l.split(' ')
         if (w !== 'start') return
@@ -197,15 +265,21 @@ describe('chaos: workers SIGKILLed at random while two API processes queue and s
         const job = jobs[Number(tag!.slice(1))]!
         expect(marks.some((m) => first < m && m <= x) || takenOver.has(job.run), `${key} ran again without a kill or takeover between`).toBe(true)
         reruns++
+        rerunsOf.set(job.run, (rerunsOf.get(job.run) ?? 0) + 1)
       })
+      // only the step in flight re-runs: a run re-ran at most one step per time it was taken from a worker
+      // (its attempts after the first), and only a run that was taken over re-ran anything
+      for (const [runId, n] of rerunsOf) expect(n, `run ${runId} re-ran ${n} steps in ${rows.get(runId)?.attempt} attempts`).toBeLessThanOrEqual((rows.get(runId)?.attempt ?? 1) - 1)
       expect(firsts.size).toBe(RUNS * 3)
       // only the steps in flight at a kill run again: at most one per run slot of the killed worker
       expect(reruns).toBeLessThanOrEqual(marks.length * SLOTS + takenOver.size)
-      console.log(`chaos: ${RUNS} runs, ${marks.length} worker kills (seed ${SEED}), ${reruns} steps re-run (in flight at a kill), ${takenOver.size} live takeovers (lease outlived), ${reconnects} stream reconnects, ${retries} retried calls, ${((Date.now() - started) / 1000).toFixed(1)} s`)
+      // every planned kill landed, each on a worker that held runs when it died
+      expect({ landed: marks.length, holding: held.filter((h) => h > 0).length }).toEqual({ landed: KILLS, holding: KILLS })
+      console.log(`chaos on ${ENGINE}${redisUrl ? ' + redis' : ''}: ${RUNS} runs, ${marks.length}/${KILLS} worker kills landed (seed ${SEED}; runs held by the killed worker: ${held.join(', ')}), ${reruns} steps re-run (in flight at a kill), ${takenOver.size} live takeovers (lease outlived), ${reconnects} stream reconnects, ${retries} retried calls, ${unlogged} settles unlogged (worker killed before its log flushed); ${((queued - started) / 1000).toFixed(1)} s to queue, ${((streamed - started) / 1000).toFixed(1)} s to the last stream's end, ${((Date.now() - started) / 1000).toFixed(1)} s in all`)
     } catch (e) {
       throw new Error(`${String(e)} ${(e as Error).stack?.split("\n").filter((l) => l.includes("chaos.e2e")).join(" | ")}\napi 0: ${apiErr[0]!.slice(-3000)}\napi 1: ${apiErr[1]!.slice(-3000)}`, { cause: e })
     } finally {
       await Promise.all([...apis.map((a) => stopChild(a.child)), ...workers.map((w) => stopChild(w.child))])
     }
-  }, 300_000)
+  }, 240_000)
 })
