@@ -89,7 +89,10 @@ describe.skipIf(!browserRunnable)('the graph view in Chromium', () => {
     const { page } = await openPage(browser, `${srv.url}/ui/assistants/big`)
     const figures = await drawn(page)
     expect(figures.nodes).toBe(202)
-    console.log(`200-node graph: layout ${figures.layoutMs} ms, render ${figures.renderMs} ms, layout + render ${figures.renderedMs} ms`)
+    // past 100 nodes only the nodes in view are in the DOM (React Flow's onlyRenderVisibleElements)
+    const inDom = await page.locator('.react-flow__node').count()
+    console.log(`200-node graph: layout ${figures.layoutMs} ms, render ${figures.renderMs} ms, layout + render ${figures.renderedMs} ms (${inDom} of ${figures.nodes} nodes in view, in the DOM)`)
+    expect(inDom).toBeGreaterThan(10)
     // the 1 s target is a measurement, not an assertion (project standard: no timed tests): at load 15 on this
     // 2-core machine it took 7.3 s, alone ~1.5 s. What is asserted is that every node was laid out and drawn.
     expect(figures.renderedMs).toBeGreaterThan(0)
