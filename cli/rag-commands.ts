@@ -7,7 +7,6 @@ import { DEFAULT_COLLECTION } from '../rag/default-collection.js'
 import type { IngestOptions } from '../rag/ingest.js'
 import { isAppError } from '../store/app-error.js'
 import { withTenant } from '../store/tenant-scope.js'
-import { sqliteOf } from '../store/sqlite-only.js'
 import type { Runtime } from '../runtime/runtime.js'
 import { withRuntime, type GlobalOpts } from './context.js'
 import { parseJsonFlag, UsageError } from './exit-codes.js'
@@ -74,10 +73,7 @@ export function registerRagCommands(program: Command, out: Out): Command {
   // a tenant's collections are the ones its API key sees over HTTP and its runs' search_docs searches
   const inTenant = <T>(cmd: Command, fn: (rt: Runtime) => Promise<T>, mustExist = false) => {
     const { tenant } = cmd.opts<{ tenant?: string }>()
-    return withRuntime(globals(cmd), (rt) => {
-      sqliteOf(rt.store, 'switchyard rag') // SQLite-only: refused before anything is read or written
-      return tenant === undefined ? fn(rt) : withTenant(tenant, () => fn(rt))
-    }, mustExist)
+    return withRuntime(globals(cmd), (rt) => (tenant === undefined ? fn(rt) : withTenant(tenant, () => fn(rt))), mustExist)
   }
   const rag = program.command('rag').description('the documents the researcher answers from')
 
@@ -99,7 +95,7 @@ export function registerRagCommands(program: Command, out: Out): Command {
           collection: o.collection, chunkSize: o.chunkSize, chunkOverlap: o.chunkOverlap, jsonFields, onProgress: bar.onProgress,
         })
         // with an embeddings endpoint: embed the chunks that have no vector yet, drop those of removed chunks
-        const synced = rt.embeddings ? await syncVectors(rt.store.db, sqliteOf(rt.store, 'RAG'), rt.embeddings, { collection: o.collection }) : undefined
+        const synced = rt.embeddings ? await syncVectors(rt.store.db, rt.store.sqlite, rt.embeddings, { collection: o.collection }) : undefined
         return { r, vectors: synced && { embedded: synced.embedded, removed: synced.removed, model: rt.embeddings?.model } }
       }).finally(() => bar.stop())
       const { chunkIds: _ids, ...report } = r
@@ -121,7 +117,7 @@ export function registerRagCommands(program: Command, out: Out): Command {
       const filter = o.filter === undefined ? undefined : await filterOf(o.filter)
       const { createRetriever } = await import('../rag/retriever-factory.js')
       const hits = await inTenant(cmd, (rt) =>
-        createRetriever({ db: rt.store.db, sqlite: sqliteOf(rt.store, 'RAG'), embeddings: rt.embeddings, mode: o.mode, weights: o.weights, k: o.k, collection: o.collection })
+        createRetriever({ db: rt.store.db, sqlite: rt.store.sqlite, embeddings: rt.embeddings, mode: o.mode, weights: o.weights, k: o.k, collection: o.collection })
           .search(text, { k: o.k, filter }))
       if (o.json) { out.write(`${JSON.stringify(hits)}\n`); return }
       if (hits.length === 0) out.write('no documents matched\n')

@@ -38,3 +38,13 @@ export function toFtsQuery(text: string): string | undefined {
   // terms hold no '"' after tokenising; doubling is the FTS5 escape and guards future changes
   return terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(' OR ')
 }
+
+/**
+ * The same words as a Postgres `to_tsquery` text, OR-ed (`near | checkpoint | work`): the words hold only
+ * letters, digits and marks, so none of tsquery's operators (`&`, `|`, `!`, `<->`, `:*`) can be in it.
+ * Returns undefined when the text has no words.
+ */
+export function toTsQuery(text: string): string | undefined {
+  const terms = queryTerms(text)
+  return terms.length === 0 ? undefined : terms.join(' | ')
+}

@@ -4,7 +4,8 @@ import { sql, type Kysely } from 'kysely'
 import { AppError } from '../store/app-error.js'
 import type { RagFtsTables } from '../store/rag-schema.js'
 import type { DB } from '../store/schema.js'
-import { toFtsQuery } from './fts-query.js'
+import { dialectOf, type Dialect } from '../store/dialect.js'
+import { toFtsQuery, toTsQuery } from './fts-query.js'
 import { filterCondition, type SearchFilter } from './search-filter.js'
 
 /** Hits returned when no `k` is given. */
@@ -85,7 +86,7 @@ export const hitsToDocuments = (hits: RagHit[]): Document<RagHitMetadata>[] =>
 
 /**
  * Keyword retrieval over ingested chunks with SQLite FTS5, ranked by BM25 (title and text,
- * porter-stemmed). Any free text is a valid query: it is reduced to OR-ed quoted words, so FTS5
+ * porter-stemmed); on a Postgres store with its full-text search instead (see `#searchPostgres`). Any free text is a valid query: it is reduced to OR-ed quoted words, so FTS5
  * syntax in the input is inert; a query without words returns no hits. Filters are applied in the
  * same statement (see {@link filterCondition}).
  *
@@ -106,10 +107,12 @@ export class FtsRetriever extends BaseRetriever<RagHitMetadata> {
   readonly filter: SearchFilter | undefined
   // kept out of the fields passed to super: LangChain serialises those into every trace
   readonly #db: Kysely<DB>
+  readonly #dialect: Dialect
 
   constructor({ db, k = DEFAULT_K, collection, filter, ...base }: FtsRetrieverOptions) {
     super(base)
     this.#db = db
+    this.#dialect = dialectOf(db)
     this.k = checkK(k)
     this.collection = collection
     this.filter = defaultFilter(collection, filter)
@@ -118,6 +121,7 @@ export class FtsRetriever extends BaseRetriever<RagHitMetadata> {
   /** The best `k` chunks for `query` among those passing the filter, best first. */
   async search(query: string, opts: SearchOptions = {}): Promise<RagHit[]> {
     const k = checkK(opts.k ?? this.k)
+    if (this.#dialect === 'postgres') return this.#searchPostgres(query, k, mergeFilters(this.filter, opts.filter))
     const match = toFtsQuery(query)
     if (match === undefined) return []
     const rows = await this.#db
@@ -138,6 +142,36 @@ export class FtsRetriever extends BaseRetriever<RagHitMetadata> {
       .where('rag_chunks_fts.rag_chunks_fts', 'match', match)
       .where(filterCondition(mergeFilters(this.filter, opts.filter)))
       .orderBy(sql`bm25(rag_chunks_fts)`)
+      .orderBy('c.id')
+      .limit(k)
+      .execute()
+    return rows.map((r) => ({ ...r, metadata: parseMetadata(r.metadata) }))
+  }
+
+  /**
+   * Postgres: the chunks' `search` tsvector (title weighted A, text; english stemming; migration 020) against
+   * the OR-ed words, ranked by `ts_rank`. Not BM25: scores differ from SQLite's, the best-first order is alike.
+   */
+  async #searchPostgres(query: string, k: number, filter: SearchFilter | undefined): Promise<RagHit[]> {
+    const words = toTsQuery(query)
+    if (words === undefined) return []
+    const q = sql`to_tsquery('english', ${words})`
+    const rows = await this.#db
+      .selectFrom('rag_chunks as c')
+      .innerJoin('rag_documents as d', 'd.id', 'c.document_id')
+      .select([
+        'c.id',
+        'c.document_id as docId',
+        'd.title',
+        'c.text as chunk',
+        'd.source',
+        'd.collection',
+        sql<string | null>`d.metadata`.as('metadata'),
+        sql<number>`ts_rank(c.search, ${q})::float8`.as('score'),
+      ])
+      .where(sql<boolean>`c.search @@ ${q}`)
+      .where(filterCondition(filter, 'd', 'postgres'))
+      .orderBy('score', 'desc')
       .orderBy('c.id')
       .limit(k)
       .execute()

@@ -9,8 +9,8 @@ import {
 } from './fts-retriever.js'
 import { DEFAULT_RRF_K, DEFAULT_WEIGHTS, fusionProblem, reciprocalRankFusion, type FusionWeights } from './rrf.js'
 import type { SearchFilter } from './search-filter.js'
-import { loadSqliteVec, type ExtensionLoader } from './sqlite-vec.js'
-import { findVectorIndex, type VectorIndex } from './vector-index.js'
+import type { ExtensionLoader } from './sqlite-vec.js'
+import { findVectorIndex, onPostgres, type VectorIndex } from './vector-index.js'
 import { vectorSearch } from './vector-search.js'
 import type { Embedder } from './vector-sync.js'
 
@@ -20,8 +20,8 @@ export const RETRIEVAL_MODES = ['bm25', 'vector', 'hybrid'] as const satisfies r
 
 export interface HybridRetrieverOptions extends BaseRetrieverInput {
   db: Kysely<DB>
-  /** The raw handle behind `db`, to load sqlite-vec into. */
-  sqlite: ExtensionLoader
+  /** The raw handle behind `db`, to load sqlite-vec into; undefined on a Postgres store. */
+  sqlite: ExtensionLoader | undefined
   embedder: Embedder
   mode?: RetrievalMode
   /** Default `{ bm25: 1, vector: 1 }`. */
@@ -73,7 +73,7 @@ export class HybridRetriever extends BaseRetriever<RagHitMetadata> {
     const problem = fusionProblem(this.weights, rrfK)
     if (problem) throw new AppError('VALIDATION', problem)
     if (depth !== undefined) checkK(depth)
-    loadSqliteVec(sqlite)
+    onPostgres(db, sqlite) // loads sqlite-vec on SQLite
     this.#db = db
     this.#embedder = embedder
     this.mode = mode

@@ -110,7 +110,7 @@ export async function writeDocuments(db: Kysely<DB>, collection: string, docs: r
         if (e) {
           id = e.id
           await trx.deleteFrom('rag_chunks').where('document_id', '=', id).execute()
-          await trx.updateTable('rag_documents').set({ ...row, updated_at: sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ','now')` }).where('id', '=', id).execute()
+          await trx.updateTable('rag_documents').set({ ...row, updated_at: new Date().toISOString() }).where('id', '=', id).execute()
         } else {
           id = (await trx.insertInto('rag_documents').values({ ...row, tenant, collection, source: d.source }).returning('id').executeTakeFirstOrThrow()).id
         }

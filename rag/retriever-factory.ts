@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { AppError } from '../store/app-error.js'
+import { dialectOf } from '../store/dialect.js'
 import type { DB } from '../store/schema.js'
 import { FtsRetriever } from './fts-retriever.js'
 import { HybridRetriever, type RetrievalMode } from './hybrid-retriever.js'
@@ -13,7 +14,7 @@ export type RagRetriever = FtsRetriever | HybridRetriever
 
 export interface CreateRetrieverOptions {
   db: Kysely<DB>
-  /** The raw better-sqlite3 handle (`openDb(...).sqlite`); without it there are no vectors. */
+  /** The raw better-sqlite3 handle (`openDb(...).sqlite`); on SQLite, without it there are no vectors. Postgres needs none. */
   sqlite?: ExtensionLoader
   /** Default: `hybrid` when `embeddings` is given and sqlite-vec loads, else `bm25`. */
   mode?: RetrievalMode
@@ -40,13 +41,14 @@ export interface CreateRetrieverOptions {
  */
 export function createRetriever(opts: CreateRetrieverOptions): RagRetriever {
   const { db, sqlite, embeddings, k, collection, filter } = opts
-  const vectors = embeddings !== undefined && trySqliteVec(sqlite)
+  const pg = dialectOf(db) === 'postgres'
+  const vectors = embeddings !== undefined && (pg || trySqliteVec(sqlite))
   const mode = opts.mode ?? (vectors ? 'hybrid' : 'bm25')
   if (mode === 'bm25') return new FtsRetriever({ db, k, collection, filter })
   if (embeddings === undefined) {
     throw new AppError('VALIDATION', `retrieval mode ${mode} needs an embeddings model: set SWITCHYARD_EMBEDDINGS_MODEL`)
   }
-  if (!vectors || sqlite === undefined) {
+  if (!vectors || (!pg && sqlite === undefined)) {
     throw new AppError('VALIDATION', `retrieval mode ${mode} needs the sqlite-vec extension, which could not be loaded`)
   }
   return new HybridRetriever({ db, sqlite, embedder: embeddings, mode, weights: opts.weights, rrfK: opts.rrfK, k, collection, filter })

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import { z } from 'zod'
 import { AppError } from '../store/app-error.js'
+import type { Dialect } from '../store/dialect.js'
 import { ragTenant } from './rag-tenant.js'
 
 /** A metadata value a filter can ask for. */
@@ -44,9 +45,15 @@ function elementIs(v: MetadataValue): RawBuilder<SqlBool> {
   return sql<SqlBool>`(j.type = 'text' and j.value = ${v})`
 }
 
-function metadataHas(column: string, key: string, values: MetadataValue[]): RawBuilder<SqlBool> {
+function metadataHas(column: string, key: string, values: MetadataValue[], dialect: Dialect): RawBuilder<SqlBool> {
   if (key.includes('"')) throw new AppError('VALIDATION', `a metadata key may not contain a double quote: ${JSON.stringify(key)}`)
   if (values.length === 0) return FALSE
+  if (dialect === 'postgres') {
+    // jsonb `@>` with a scalar on the right: true for an equal scalar of the same type, and for a top-level
+    // array holding it — the two cases SQLite's json_each test covers
+    const at = sql`(${sql.ref(column)}::jsonb -> ${key})`
+    return sql<SqlBool>`(${sql.join(values.map((v) => sql`${at} @> ${JSON.stringify(v)}::jsonb`), sql` or `)})`
+  }
   // json_each over a scalar yields that scalar, over an array its elements: one test covers both
   return sql<SqlBool>`exists (select 1 from json_each(${sql.ref(column)}, ${`$."${key}"`}) as j
     where ${sql.join(values.map(elementIs), sql` or `)})`
@@ -54,21 +61,21 @@ function metadataHas(column: string, key: string, values: MetadataValue[]): RawB
 
 /**
  * The SQL condition of `filter` over a `rag_documents` row aliased `alias` (default `d`), always
- * restricted to the caller's tenant (`ragTenant`). Applied in
+ * restricted to the caller's tenant (`ragTenant`), in the SQL of `dialect` (`dialectOf(db)`). Applied in
  * the same statement as the ranking, so a filtered search returns the best `k` among the matching
  * documents, never fewer because better non-matching ones were cut first.
  *
  * @example
  * q.where(filterCondition({ collection: 'docs', metadata: { lang: ['en', 'de'] } }))
  */
-export function filterCondition(filter: SearchFilter | undefined, alias = 'd'): RawBuilder<SqlBool> {
+export function filterCondition(filter: SearchFilter | undefined, alias = 'd', dialect: Dialect = 'sqlite'): RawBuilder<SqlBool> {
   // whatever the filter says, a search sees its own tenant's documents only
   const parts: RawBuilder<SqlBool>[] = [sql<SqlBool>`${sql.ref(`${alias}.tenant`)} = ${ragTenant()}`]
   if (filter === undefined) return parts[0]!
   if (filter.collection !== undefined) parts.push(anyOf(`${alias}.collection`, list(filter.collection)))
   if (filter.source !== undefined) parts.push(anyOf(`${alias}.source`, list(filter.source)))
   for (const [key, value] of Object.entries(filter.metadata ?? {})) {
-    parts.push(metadataHas(`${alias}.metadata`, key, list(value)))
+    parts.push(metadataHas(`${alias}.metadata`, key, list(value), dialect))
   }
   return sql<SqlBool>`(${sql.join(parts, sql` and `)})`
 }

@@ -1,9 +1,11 @@
 import { sql, type Kysely } from 'kysely'
+import { dialectOf } from '../store/dialect.js'
 import type { DB } from '../store/schema.js'
+import { cosineDistance } from '../store/store-vector-search.js'
 import { parseMetadata, type RagHit } from './fts-retriever.js'
 import { ragTenant } from './rag-tenant.js'
 import { filterCondition, isFiltered, type SearchFilter } from './search-filter.js'
-import { toVectorBlob, type VectorIndex } from './vector-index.js'
+import { toVectorBlob, type RagVectorTables, type VectorIndex } from './vector-index.js'
 
 interface Row {
   /** null for a stale vector (its chunk is gone; LEFT JOIN) */
@@ -39,6 +41,7 @@ export async function vectorSearch(
   opts: { k: number; filter?: SearchFilter },
 ): Promise<RagHit[]> {
   const blob = toVectorBlob(index, vector)
+  if (dialectOf(db) === 'postgres') return scanSearch(db, index, blob, opts)
   const filtered = isFiltered(opts.filter)
   let rows = await knn(db, index, blob, opts.k, filtered ? opts.filter : undefined, filtered)
   // a row without a chunk is the vector of a chunk deleted since the last sync, or another tenant's: it took a place in the top k
@@ -70,4 +73,24 @@ async function knn(
     LEFT JOIN rag_documents d ON d.id = c.document_id
     ORDER BY knn.distance, c.id`.execute(db)
   return rows
+}
+
+/**
+ * {@link vectorSearch} on Postgres without pgvector: the vectors of the chunks passing the filter (and the
+ * tenant) are read and scored here by cosine distance in float32, as sqlite-vec scores them; exact, O(chunks
+ * in scope) per search. Vectors of deleted chunks cannot be returned: they go with their chunk (cascade).
+ */
+async function scanSearch(db: Kysely<DB>, index: VectorIndex, query: Float32Array, opts: { k: number; filter?: SearchFilter }): Promise<RagHit[]> {
+  const rows = await db.withTables<RagVectorTables>()
+    .selectFrom('rag_chunk_vectors as v')
+    .innerJoin('rag_chunks as c', 'c.id', 'v.chunk_id')
+    .innerJoin('rag_documents as d', 'd.id', 'c.document_id')
+    .select(['c.id', 'c.document_id as docId', 'd.title', 'c.text as chunk', 'd.source', 'd.collection', 'd.metadata', 'v.embedding'])
+    .where('v.index_id', '=', index.id)
+    .where(filterCondition(opts.filter, 'd', 'postgres'))
+    .execute()
+  return rows
+    .map(({ embedding, metadata, ...r }) => ({ ...r, metadata: parseMetadata(metadata), score: 1 - cosineDistance(query, embedding) }))
+    .sort((a, b) => b.score - a.score || a.id - b.id)
+    .slice(0, opts.k)
 }

@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely'
 import { AppError } from '../store/app-error.js'
 import type { DB } from '../store/schema.js'
 import { ragTenant } from './rag-tenant.js'
-import { loadSqliteVec, type ExtensionLoader } from './sqlite-vec.js'
-import { deleteVectors, ensureVectorIndex, findVectorIndex, insertVectors, vectorIds, type VectorIndex } from './vector-index.js'
+import type { ExtensionLoader } from './sqlite-vec.js'
+import { deleteVectors, ensureVectorIndex, findVectorIndex, insertVectors, onPostgres, vectorIds, type VectorIndex } from './vector-index.js'
 
 /** What {@link syncVectors} needs of an embeddings configuration (an `EmbeddingsConfig` fits). */
 export interface Embedder {
@@ -35,7 +35,8 @@ export interface SyncReport {
 export const embeddingText = (title: string, text: string): string => (`${title}\n\n${text}`.trim() || ' ')
 
 /**
- * Brings the vector index of `embedder.model` in step with `rag_chunks`: removes the vectors of
+ * Brings the vector index of `embedder.model` in step with `rag_chunks` (`sqlite`: the raw handle on a
+ * SQLite store, undefined on Postgres): removes the vectors of
  * chunks that no longer exist and embeds the chunks that have no vector, `batchSize` at a time
  * (each batch is written in its own transaction, so an interrupted sync keeps what it finished).
  * Idempotent: a second run embeds nothing. A changed file gets new chunk ids (ingestion deletes and
@@ -47,8 +48,8 @@ export const embeddingText = (title: string, text: string): string => (`${title}
  * const cfg = embeddingsFromEnv(process.env)
  * if (cfg) await syncVectors(db, sqlite, cfg, { onProgress: ({ embedded, total }) => bar.update(embedded, { total }) })
  */
-export async function syncVectors(db: Kysely<DB>, sqlite: ExtensionLoader, embedder: Embedder, opts: SyncOptions = {}): Promise<SyncReport> {
-  loadSqliteVec(sqlite)
+export async function syncVectors(db: Kysely<DB>, sqlite: ExtensionLoader | undefined, embedder: Embedder, opts: SyncOptions = {}): Promise<SyncReport> {
+  onPostgres(db, sqlite) // loads sqlite-vec on SQLite
   const batchSize = opts.batchSize ?? 256
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new AppError('VALIDATION', `batchSize must be a positive integer, got ${batchSize}`)
   let index = await findVectorIndex(db, embedder.model, embedder.dimensions)

@@ -1,7 +1,6 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint'
 import { createChatModel, type ModelChoice } from '../agents/model-provider.js'
 import { webhookHostsFrom } from '../agents/webhook-hosts.js'
-import type { DocSearch } from '../agents/retriever-tool.js'
 import type { LoadedGraphs } from '../graphs/graph-loader.js'
 import { GraphRegistry, type AnyGraph } from '../graphs/registry.js'
 import { embeddingsFromEnv, type EmbeddingsConfig } from '../rag/embeddings.js'
@@ -73,9 +72,6 @@ export interface RuntimeOptions {
   redisUrl?: string
 }
 
-/** The researcher's documents on a Postgres store: none (RAG is SQLite-only). */
-const NO_DOCUMENTS: DocSearch = { search: async () => [] }
-
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const env = opts.env ?? process.env
   const redisUrl = opts.redisUrl ?? env.REDIS_URL
@@ -93,10 +89,10 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const given = opts.registry
   const registry = given === undefined ? new GraphRegistry() : given instanceof GraphRegistry ? given : given.registry
   if (given !== undefined && !(given instanceof GraphRegistry)) given.useStore(store.db)
-  // the researcher's retriever: BM25, hybrid (RRF with sqlite-vec vectors) when an embeddings endpoint is configured;
-  // RAG is SQLite-only, so on Postgres search_docs finds nothing (store/sqlite-only.ts)
+  // the researcher's retriever: BM25 (Postgres: its full-text search), hybrid (RRF with the vectors) when an
+  // embeddings endpoint is configured
   const embeddings = embeddingsFromEnv(opts.env ?? process.env)
-  const docs = store.dialect === 'sqlite' ? createRetriever({ db: store.db, sqlite: store.sqlite, embeddings }) : NO_DOCUMENTS
+  const docs = createRetriever({ db: store.db, sqlite: store.sqlite, embeddings })
   const compiled = new Map<string, AnyGraph>()
   const deps = { checkpointer, model: model.model, modelLabel: model.label, docs }
   const graph = (name: string): AnyGraph => {

@@ -20,6 +20,7 @@ import { runTraceMigration } from './migrations/016-run-trace.js'
 import { runLeaseMigration } from './migrations/017-run-lease.js'
 import { graphVersionsMigration } from './migrations/018-graph-versions.js'
 import { runOnePerThreadMigration } from './migrations/019-run-one-per-thread.js'
+import { ragSearchPgMigration } from './migrations/020-rag-search-pg.js'
 
 /** Versioned migrations, applied in key order at start-up. Never edit a shipped one: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '017-run-lease': runLeaseMigration,
   '018-graph-versions': graphVersionsMigration,
   '019-run-one-per-thread': runOnePerThreadMigration,
+  '020-rag-search-pg': ragSearchPgMigration,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

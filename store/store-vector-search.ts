@@ -40,7 +40,7 @@ export async function nearestItems(
 }
 
 /** Cosine distance between `q` and a float32 vector blob (what sqlite-vec's `vec_distance_cosine` returns). */
-function cosineDistance(q: ArrayLike<number>, blob: Uint8Array): number {
+export function cosineDistance(q: ArrayLike<number>, blob: Uint8Array): number {
   const v = new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength))
   let dot = 0
   let qq = 0

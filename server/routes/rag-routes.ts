@@ -10,7 +10,6 @@ import { checkCollection, contentHash, writeDocuments, type DocumentInput } from
 import { emptyReport, tally } from '../../rag/ingest.js'
 import { SearchFilterSchema } from '../../rag/search-filter.js'
 import { AppError } from '../../store/app-error.js'
-import { sqliteOf } from '../../store/sqlite-only.js'
 import type { AppDeps } from '../app-deps.js'
 import { invalidInput } from '../http-errors.js'
 
@@ -65,8 +64,6 @@ const hitView = (h: RagHit) => ({
 export function ragRoutes({ rt }: AppDeps) {
   const db = rt.store.db
   return new Hono()
-    // RAG is SQLite-only (FTS5, sqlite-vec): on a Postgres store every /rag route answers one typed 400
-    .use('/rag/*', async (_c, next) => { sqliteOf(rt.store, 'RAG'); await next() })
     .get('/rag/collections', async (c) => {
       const collections = await listCollections(db)
       return c.json({ collections: collections.map(({ createdAt, ...r }) => ({ ...r, created_at: createdAt })) })
@@ -85,7 +82,7 @@ export function ragRoutes({ rt }: AppDeps) {
       const results = await writeDocuments(db, collection, docs, settings)
       const { added, updated, unchanged, chunks } = tally(emptyReport(), results)
       // with an embeddings endpoint the new chunks get their vectors before the answer
-      const synced = rt.embeddings ? await syncVectors(db, sqliteOf(rt.store, 'RAG'), rt.embeddings, { collection }) : undefined
+      const synced = rt.embeddings ? await syncVectors(db, rt.store.sqlite, rt.embeddings, { collection }) : undefined
       return c.json({
         collection, added, updated, unchanged, chunks,
         ...(synced ? { vectors: { embedded: synced.embedded, removed: synced.removed } } : {}),
@@ -103,7 +100,7 @@ export function ragRoutes({ rt }: AppDeps) {
       const collection = nameOf(c.req.param('name'))
       const { query, k, filter, mode, weights } = c.req.valid('json')
       await assertCollection(db, collection)
-      const hits = await createRetriever({ db, sqlite: sqliteOf(rt.store, 'RAG'), embeddings: rt.embeddings, k, collection, mode, weights }).search(query, { k, filter })
+      const hits = await createRetriever({ db, sqlite: rt.store.sqlite, embeddings: rt.embeddings, k, collection, mode, weights }).search(query, { k, filter })
       return c.json({ hits: hits.map(hitView) })
     })
     .delete('/rag/collections/:name', async (c) => c.json(await deleteCollection(db, nameOf(c.req.param('name')))))

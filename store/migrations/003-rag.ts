@@ -6,7 +6,7 @@ import { ddl } from './ddl.js'
  * RAG tables: collections, documents, chunks and the FTS5 index over chunk title + text.
  * Triggers keep the index in step with `rag_chunks`, so every writer (including the
  * ON DELETE CASCADE from documents) updates it without knowing it exists.
- * On Postgres the tables are made without the FTS5 index (RAG search is SQLite-only, see rag/rag-store.ts).
+ * On Postgres the tables are made without the FTS5 index (its full-text search is migration 020).
  */
 export const ragMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli, spawnServe } from '../cli/cli-harness.js'
 import { tempTarget, testPgUrl } from '../store/dialects.js'
 import type { ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 
 // `switchyard serve` on Postgres end to end: the built CLI with DATABASE_URL (a schema of this file's own),
 // the official SDK over real HTTP. Without a Postgres on 127.0.0.1:5432 it skips, saying so; CI=1 fails instead.
@@ -57,10 +58,31 @@ describe.runIf(base !== undefined)('switchyard serve with DATABASE_URL=postgres:
     expect((await client.runs.list(t.thread_id)).map((r) => r.status)).toEqual(['success', 'success'])
   })
 
-  it('refuses RAG routes with one typed error: RAG stays on SQLite', async () => {
-    const res = await fetch(`${url}/rag/collections`)
-    expect(res.status).toBe(400)
-    expect(await res.json()).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('RAG needs the SQLite store') })
+  it('serves RAG on Postgres: the CLI ingests, HTTP searches and ingests, the researcher cites the documents', async () => {
+    const corpus = fileURLToPath(new URL('../../examples/corpus', import.meta.url))
+    const ingest = await runCli(['rag', 'ingest', corpus, '--json'], { DATABASE_URL: target.target })
+    expect(ingest.stderr).toBe('')
+    expect(ingest.code).toBe(0)
+    const report = JSON.parse(ingest.stdout) as { added: number; chunks: number }
+    expect(report.added).toBeGreaterThan(3)
+    const cols = await (await fetch(`${url}/rag/collections`)).json() as { collections: { name: string; documents: number; chunks: number }[] }
+    expect(cols.collections).toEqual([expect.objectContaining({ name: 'default', documents: report.added, chunks: report.chunks })])
+    const search = await fetch(`${url}/rag/collections/default/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'BM25 ranking', k: 3 }) })
+    expect(search.status).toBe(200)
+    const { hits } = await search.json() as { hits: { source: string; chunk: string; score: number }[] }
+    expect(hits.length).toBeGreaterThan(0)
+    expect(hits[0]!.chunk.toLowerCase()).toContain('bm25')
+    const put = await fetch(`${url}/rag/collections/notes/documents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ documents: [{ id: 'n1', text: 'Quokkas live on Rottnest Island.', metadata: { kind: 'fact' } }] }) })
+    expect(put.status).toBe(200)
+    const found = await (await fetch(`${url}/rag/collections/notes/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'quokka', filter: { metadata: { kind: 'fact' } } }) })).json() as { hits: { source: string }[] }
+    expect(found.hits.map((h) => h.source)).toEqual(['n1'])
+    const cli = await runCli(['rag', 'query', 'quokkas', '--collection', 'notes', '--json'], { DATABASE_URL: target.target })
+    expect(cli.code).toBe(0)
+    expect((JSON.parse(cli.stdout) as { source: string }[]).map((h) => h.source)).toEqual(['n1'])
+    const t = await client.threads.create()
+    const out = await client.runs.wait(t.thread_id, 'team', { input: { task: 'How does BM25 rank documents?' } }) as { research: { sources: { source: string }[] } }
+    expect(out.research.sources.length).toBeGreaterThan(0)
+    for (const s of out.research.sources) expect(s.source).toMatch(/examples\/corpus\/.+\.md$/)
   })
 })
 
