@@ -11,7 +11,7 @@ import { openRuntime, type Runtime } from '../../runtime/runtime.js'
 import { loadGraphs } from '../../graphs/graph-loader.js'
 import { runsRoutes } from '../../server/routes/runs-routes.js'
 import { startServer, type RunningServer } from '../../server/serve.js'
-import { rawJson } from './server-harness.js'
+import { rawJson, until } from './server-harness.js'
 
 /** Mounts a size-limited tmpfs (root only); the reason it cannot, or undefined when it is mounted. */
 function mountTmpfs(dir: string, size: string): string | undefined {
@@ -98,7 +98,7 @@ describe.skipIf(skipReason !== undefined)(`the database's disk fills up mid-run$
     const starts = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [])
     const t = await client.threads.create()
     const run = await client.runs.create(t.thread_id, 'big', { input: {}, streamResumable: true })
-    for (const end = Date.now() + 30_000; starts().length < 2 && Date.now() < end;) await new Promise((r) => setTimeout(r, 10))
+    await until(async () => (starts().length >= 2 ? true : undefined), 'the run\'s second item to start')
     const filler = fillDisk(root)
     const startedBeforeFill = starts()
     try {
