@@ -26,6 +26,7 @@ import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { startCluster, type ClusterSpec, type ClusterStore } from './server/cluster.js'
+import { treeCpuMs } from './server/cpu.js'
 import { concurrent, sdkClient, sequential, type Latency, type RunCase, type Throughput } from './server/load.js'
 
 const CONFIG = fileURLToPath(new URL('./langgraph.json', import.meta.url))
@@ -105,7 +106,7 @@ function buildReadsRedisUrl(): boolean {
   return false
 }
 
-interface Row { name: string; layout: string; processes: number; slots: string; latency?: Latency; t?: Throughput; error?: string; loadAfter: string }
+interface Row { name: string; layout: string; processes: number; slots: string; latency?: Latency; t?: Throughput; apiCpuMs?: number; error?: string; loadAfter: string }
 
 async function measure(spec: ClusterSpec, layout: string): Promise<Row> {
   const processes = spec.workers === 'embedded' ? 1 : 1 + spec.workers
@@ -117,9 +118,12 @@ async function measure(spec: ClusterSpec, layout: string): Promise<Row> {
     const client = sdkClient(cluster.url)
     const latency = await sequential(client, CASE, { ...PLAN, maxSeconds: MAX_SEQ_SECONDS, runTimeoutMs: RUN_TIMEOUT_MS })
     say(`${spec.name}: runs.wait p50 ${latency.p50.toFixed(2)} ms (${latency.runs} runs, ${latency.errors} errors${latency.firstError ? `: ${latency.firstError}` : ''})`)
+    const api0 = treeCpuMs(cluster.pids[0]!)
     const t = await concurrent(client, CASE, { clients: CLIENTS, seconds: PLAN.seconds, serverPid: cluster.pids, runTimeoutMs: RUN_TIMEOUT_MS })
+    const api1 = treeCpuMs(cluster.pids[0]!)
+    const apiCpuMs = api0 !== undefined && api1 !== undefined && t.runs > 0 ? (api1 - api0) / t.runs : undefined
     say(`${spec.name} ×${CLIENTS}: ${t.perSecond.toFixed(1)} runs/s, runs.wait p50 ${t.waitP50?.toFixed(2)} ms, server CPU ${t.serverCpuMs?.toFixed(2)} ms/run (${t.runs} runs, ${t.errors} errors${t.firstError ? `: ${t.firstError}` : ''})`)
-    return { name: spec.name, layout, processes, slots, latency, t, loadAfter: load() }
+    return { name: spec.name, layout, processes, slots, latency, t, apiCpuMs, loadAfter: load() }
   } catch (e) {
     say(`${spec.name}: not measured: ${(e as Error).message}`)
     return { name: spec.name, layout, processes, slots, error: (e as Error).message.split('\n')[0], loadAfter: load() }
@@ -157,19 +161,19 @@ const f = (v: number | undefined, d = 2) => (v === undefined || !Number.isFinite
 const lines = [
   `### bench:scale — ${GRAPH}, ${CLIENTS} concurrent clients`,
   '',
-  '| layout | processes | run slots | runs.wait p50 ms (sequential) | runs/s ×' + CLIENTS + ' | runs.wait p50 ms ×' + CLIENTS + ' | p99 ms ×' + CLIENTS + ' | server CPU ms/run | client CPU ms/run | cores in use | runs (sequential / ×' + CLIENTS + ') | errors | load after |',
+  '| layout | processes | run slots | runs.wait p50 ms (sequential) | runs/s ×' + CLIENTS + ' | runs.wait p50 ms ×' + CLIENTS + ' | p99 ms ×' + CLIENTS + ' | server CPU ms/run (API process) | client CPU ms/run | cores in use | runs (sequential / ×' + CLIENTS + ') | errors | load after |',
   '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|',
 ]
 for (const r of rows) {
   if (r.error || !r.latency || !r.t) { lines.push(`| ${r.layout} | ${r.processes} | ${r.slots} | not measured: ${r.error} | | | | | | | | | ${r.loadAfter} |`); continue }
   const t = r.t
   const cores = t.serverCpuMs !== undefined ? (t.perSecond * (t.serverCpuMs + (t.clientCpuMs ?? 0))) / 1_000 : undefined
-  lines.push(`| ${r.layout} | ${r.processes} | ${r.slots} | ${f(r.latency.p50)} | ${f(t.perSecond, 1)} | ${f(t.waitP50)} | ${f(t.waitP99)} | ${f(t.serverCpuMs)} | ${f(t.clientCpuMs)} | ${f(cores)} | ${r.latency.runs} / ${t.runs} | ${r.latency.errors + t.errors} | ${r.loadAfter} |`)
+  lines.push(`| ${r.layout} | ${r.processes} | ${r.slots} | ${f(r.latency.p50)} | ${f(t.perSecond, 1)} | ${f(t.waitP50)} | ${f(t.waitP99)} | ${f(t.serverCpuMs)}${r.processes > 1 ? ` (${f(r.apiCpuMs)})` : ''} | ${f(t.clientCpuMs)} | ${f(cores)} | ${r.latency.runs} / ${t.runs} | ${r.latency.errors + t.errors} | ${r.loadAfter} |`)
 }
 lines.push('',
   `- Each run: \`threads.create\` + \`runs.wait\` (official SDK client, this process, a new thread per run) of \`${GRAPH}\` from bench/langgraph.json; ${PLAN.runs} sequential runs after ${PLAN.warmup} warm-up, then ${CLIENTS} clients back to back for ${PLAN.seconds} s. Run slots: 50 in all per layout (per worker: 50 / workers, rounded up).`,
   `- Postgres: ${base ? `${base.replace(/\/\/[^@]*@/, '//…@')}, a fresh schema per layout (dropped after), pool ${process.env.SWITCHYARD_PG_POOL ?? 10} per process` : 'not answering'}; Redis: ${redis ? `${redisUrl} (REDIS_URL)` : buildReadsRedisUrl() ? 'not answering' : 'not used (this build does not read REDIS_URL)'}. Server processes log at info to a discarded stderr.`,
-  `- Server CPU per run: all the layout's processes (API + workers, each process tree) over the concurrent level; cores in use = runs/s × (server + client CPU per run).`,
+  `- Server CPU per run: all the layout's processes (API + workers, each process tree) over the concurrent level, in parentheses the API process's share; cores in use = runs/s × (server + client CPU per run).`,
   `- Machine: ${cpus().length} vCPU, Node ${process.versions.node}; client and servers share the cores (and the machine is shared). Load average (1, 5, 15 min) at start ${loadStart}, at end ${load()}. Whole bench ${((Date.now() - t0) / 1_000).toFixed(0)} s.`,
 )
 console.log(lines.join('\n'))
