@@ -7,6 +7,7 @@
  * Layouts (every one through the package bin, compiled dist/, logs at info to a discarded stderr):
  *   sqlite        `switchyard serve` alone: the embedded default, API and run slots in one process
  *   sqlite-split  `switchyard serve --workers 0` + 1 `switchyard worker`, on the same SQLite file
+ *   sqlite-split-redis  the same with REDIS_URL: wake-ups and run ends over Redis, not the 50 ms data_version watch
  *   pg-embedded   `switchyard serve` alone on Postgres (DATABASE_URL)
  *   pg-1, pg-2, pg-4  `serve --workers 0` + 1, 2, 4 `switchyard worker` on Postgres (+ REDIS_URL when the
  *                 build reads it and Redis answers on 127.0.0.1:6379)
@@ -132,17 +133,22 @@ async function measure(spec: ClusterSpec, layout: string): Promise<Row> {
   }
 }
 
-const LAYOUTS = new Set((process.env.BENCH_LAYOUTS ?? 'sqlite,sqlite-split,pg-embedded,pg-1,pg-2,pg-4').split(',').map((s) => s.trim()))
+const LAYOUTS = new Set((process.env.BENCH_LAYOUTS ?? 'sqlite,sqlite-split,sqlite-split-redis,pg-embedded,pg-1,pg-2,pg-4').split(',').map((s) => s.trim()))
 const t0 = Date.now()
 const loadStart = load()
 const base = [...LAYOUTS].some((l) => l.startsWith('pg')) ? await pgBase() : undefined
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
-const redis = base !== undefined && buildReadsRedisUrl() && (await redisAnswers(redisUrl)) ? redisUrl : undefined
+const redisOk = buildReadsRedisUrl() && (await redisAnswers(redisUrl)) ? redisUrl : undefined
+const redis = base !== undefined ? redisOk : undefined
 const pgName = redis ? 'Postgres + Redis' : 'Postgres'
 const slotsFor = (workers: number) => Math.ceil(CLIENTS / workers)
 const rows: Row[] = []
 const layout = async (key: string, spec: () => ClusterSpec, label: string) => {
   if (!LAYOUTS.has(key)) return
+  if (key.endsWith('-redis') && !redisOk) {
+    rows.push({ name: key, layout: label, processes: 0, slots: '–', error: `no Redis answers at ${redisUrl}, or this build does not read REDIS_URL`, loadAfter: load() })
+    return
+  }
   if (key.startsWith('pg') && !base) {
     rows.push({ name: key, layout: label, processes: 0, slots: '–', error: 'no Postgres answers on 127.0.0.1:5432 (database test)', loadAfter: load() })
     return
@@ -152,6 +158,7 @@ const layout = async (key: string, spec: () => ClusterSpec, label: string) => {
 const pgEnv = { REDIS_URL: redis }
 await layout('sqlite', () => ({ name: 'sqlite', configPath: CONFIG, store: { sqlite: true }, workers: 'embedded', concurrency: CLIENTS }), 'SQLite, `switchyard serve` (embedded default)')
 await layout('sqlite-split', () => ({ name: 'sqlite-split', configPath: CONFIG, store: { sqlite: true }, workers: 1, concurrency: slotsFor(1) }), 'SQLite, `serve --workers 0` + 1 `worker`')
+await layout('sqlite-split-redis', () => ({ name: 'sqlite-split-redis', configPath: CONFIG, store: { sqlite: true }, workers: 1, concurrency: slotsFor(1), env: { REDIS_URL: redisOk } }), 'SQLite + Redis, `serve --workers 0` + 1 `worker`')
 await layout('pg-embedded', () => ({ name: 'pg-embedded', configPath: CONFIG, store: freshSchema(base!, 'emb'), workers: 'embedded', concurrency: CLIENTS, env: pgEnv }), `${pgName}, \`switchyard serve\` alone`)
 for (const n of [1, 2, 4]) {
   await layout(`pg-${n}`, () => ({ name: `pg-${n}`, configPath: CONFIG, store: freshSchema(base!, `w${n}`), workers: n, concurrency: slotsFor(n), env: pgEnv }), `${pgName}, \`serve --workers 0\` + ${n} \`worker\``)
@@ -172,7 +179,7 @@ for (const r of rows) {
 }
 lines.push('',
   `- Each run: \`threads.create\` + \`runs.wait\` (official SDK client, this process, a new thread per run) of \`${GRAPH}\` from bench/langgraph.json; ${PLAN.runs} sequential runs after ${PLAN.warmup} warm-up, then ${CLIENTS} clients back to back for ${PLAN.seconds} s. Run slots: 50 in all per layout (per worker: 50 / workers, rounded up).`,
-  `- Postgres: ${base ? `${base.replace(/\/\/[^@]*@/, '//…@')}, a fresh schema per layout (dropped after), pool ${process.env.SWITCHYARD_PG_POOL ?? 10} per process` : 'not answering'}; Redis: ${redis ? `${redisUrl} (REDIS_URL)` : buildReadsRedisUrl() ? 'not answering' : 'not used (this build does not read REDIS_URL)'}. Server processes log at info to a discarded stderr.`,
+  `- Postgres: ${base ? `${base.replace(/\/\/[^@]*@/, '//…@')}, a fresh schema per layout (dropped after), pool ${process.env.SWITCHYARD_PG_POOL ?? 10} per process` : [...LAYOUTS].some((l) => l.startsWith('pg')) ? 'not answering' : 'not used'}; Redis: ${redisOk ? `${redisUrl} (REDIS_URL) for the Postgres layouts and sqlite-split-redis` : buildReadsRedisUrl() ? 'not answering' : 'not used (this build does not read REDIS_URL)'}. Server processes log at info to a discarded stderr.`,
   `- Server CPU per run: all the layout's processes (API + workers, each process tree) over the concurrent level, in parentheses the API process's share; cores in use = runs/s × (server + client CPU per run).`,
   `- Machine: ${cpus().length} vCPU, Node ${process.versions.node}; client and servers share the cores (and the machine is shared). Load average (1, 5, 15 min) at start ${loadStart}, at end ${load()}. Whole bench ${((Date.now() - t0) / 1_000).toFixed(0)} s.`,
 )
