@@ -15,6 +15,9 @@ export default defineConfig({
     // load 16 (helpers' suites beside CI); every wait inside a test is on an event, so a long ceiling costs nothing
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // expect.poll's own default is 1 s: a page's URL or a node's class that changes on an event was missed under
+    // load (web-shell's checkpoint URL). Polls wait on what they poll for; the ceiling is a ceiling
+    expect: { poll: { timeout: 30_000 } },
     pool: 'forks',
     maxWorkers: workers,
     // the longest files start first (tests/file-durations.json, or this checkout's last run), so no 3-minute
