@@ -62,7 +62,7 @@ describe('langgraph.json auth.path: the SDK Auth object over a real switchyard s
     writeFileSync(join(dir, 'langgraph.json'), JSON.stringify({ graphs: { who: './src/graph.ts:graph' }, auth: { path: './src/auth.ts:auth' } }))
     srv = spawnServe(['--db', join(dir, 'sy.db'), '--config', join(dir, 'langgraph.json')])
     url = await srv.url
-  }, 60_000)
+  })
   afterAll(async () => { await stopChild(srv.child); rmSync(dir, { recursive: true, force: true }) })
 
   it('authenticates every request: 401 with the handler\'s message and headers; /ok stays open', async () => {

@@ -82,7 +82,7 @@ describe('switchyard serve --config: a langgraph.json of the official templates\
     })
     srv = spawnServe(['--db', join(dir, 'sy.db'), '--config', join(dir, 'langgraph.json')], { SWITCHYARD_EMBEDDINGS_BASE_URL: fake.url })
     url = await srv.url
-  }, 60_000)
+  })
   afterAll(async () => { await stopChild(srv.child); await fake.close(); rmSync(dir, { recursive: true, force: true }) })
 
   it('serves exactly its graphs (a graph named team included), env applied before they load', async () => {
@@ -161,7 +161,7 @@ describe('switchyard serve --config --builtins', () => {
       await stopChild(srv.child)
       rmSync(dir, { recursive: true, force: true })
     }
-  }, 60_000)
+  })
 })
 
 describe('.ts graphs in folders that are not "type": "module" (CommonJS to Node)', () => {
@@ -183,7 +183,7 @@ export const graph = new StateGraph(S).addNode('a', (s: typeof S.State) => ({ n:
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  }, 60_000)
+  })
 })
 
 describe('an interrupt in a CommonJS-folder graph (its own CommonJS copy of @langchain/langgraph)', () => {
@@ -205,7 +205,7 @@ export const graph = new StateGraph(S).addNode('ask', () => ({ answer: String(in
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  }, 60_000)
+  })
 })
 
 describe('a refused key', () => {
@@ -219,5 +219,5 @@ describe('a refused key', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  }, 60_000)
+  })
 })

@@ -161,5 +161,5 @@ describe('serve SIGKILLed at random points while runs of every kind are in fligh
       clearInterval(progress)
       await killHard(server.child)
     }
-  }, 240_000)
+  }, 480_000)
 })
