@@ -35,6 +35,9 @@ export interface RagHit {
   scores?: { bm25?: number; vector?: number }
 }
 
+/** What a hit reads of its chunk `c` and document `d`, beside its score (both engines' searches). */
+const HIT_COLUMNS = ['c.id', 'c.document_id as docId', 'd.title', 'c.text as chunk', 'd.source', 'd.collection', sql<string | null>`d.metadata`.as('metadata')] as const
+
 /** Metadata carried by each Document the retrievers return. */
 export type RagHitMetadata = Omit<RagHit, 'chunk'>
 
@@ -129,16 +132,7 @@ export class FtsRetriever extends BaseRetriever<RagHitMetadata> {
       .selectFrom('rag_chunks_fts')
       .innerJoin('rag_chunks as c', 'c.id', 'rag_chunks_fts.rowid')
       .innerJoin('rag_documents as d', 'd.id', 'c.document_id')
-      .select([
-        'c.id',
-        'c.document_id as docId',
-        'd.title',
-        'c.text as chunk',
-        'd.source',
-        'd.collection',
-        sql<string | null>`d.metadata`.as('metadata'),
-        sql<number>`-bm25(rag_chunks_fts)`.as('score'),
-      ])
+      .select([...HIT_COLUMNS, sql<number>`-bm25(rag_chunks_fts)`.as('score')])
       .where('rag_chunks_fts.rag_chunks_fts', 'match', match)
       .where(filterCondition(mergeFilters(this.filter, opts.filter)))
       .orderBy(sql`bm25(rag_chunks_fts)`)
@@ -159,16 +153,7 @@ export class FtsRetriever extends BaseRetriever<RagHitMetadata> {
     const rows = await this.#db
       .selectFrom('rag_chunks as c')
       .innerJoin('rag_documents as d', 'd.id', 'c.document_id')
-      .select([
-        'c.id',
-        'c.document_id as docId',
-        'd.title',
-        'c.text as chunk',
-        'd.source',
-        'd.collection',
-        sql<string | null>`d.metadata`.as('metadata'),
-        sql<number>`ts_rank(c.search, ${q})::float8`.as('score'),
-      ])
+      .select([...HIT_COLUMNS, sql<number>`ts_rank(c.search, ${q})::float8`.as('score')])
       .where(sql<boolean>`c.search @@ ${q}`)
       .where(filterCondition(filter, 'd', 'postgres'))
       .orderBy('score', 'desc')

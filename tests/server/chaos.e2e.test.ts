@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process'
 import { Client } from '@langchain/langgraph-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type OpenedDb } from '../../store/db.js'
-import { spawnServe, spawnWorker, stopChild } from '../cli/cli-harness.js'
+import { isTransient as transient, prng, spawnServe, spawnWorker, stopChild } from '../cli/cli-harness.js'
 import { testRedisUrl, uniquePrefix } from '../runtime/redis-helper.js'
 import { tempTarget, testPgUrl } from '../store/dialects.js'
 
@@ -28,19 +28,6 @@ const ENGINE = process.env.CHAOS_ENGINE === 'sqlite' || !pgUrl ? 'sqlite' : 'pos
 const redisUrl = ENGINE === 'postgres' ? await testRedisUrl() : undefined
 
 type Ev = { id?: string; event: string; data: unknown }
-
-const transient = (e: unknown) => /fetch failed|ECONNREFUSED|ECONNRESET|socket|terminated|other side closed|aborted|network|Unable to connect/i
-  .test(`${String(e)} ${String((e as { cause?: unknown }).cause ?? '')}`)
-
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 const SIDE = (unit: string) => `"echo start {{ inputs.tag }} ${unit} >> {{ inputs.log }}; sleep 0.1; echo end {{ inputs.tag }} ${unit} >> {{ inputs.log }}"`
 const WORKFLOW = `name: effects
