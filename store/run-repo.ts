@@ -76,6 +76,7 @@ function runValues(run: NewRunRow, claimBy?: Claimant) {
 
 /** Threads, runs (the queue) and the per-run event log. Takes a db or a transaction, never opens one; threads a run creates get `threadTtlMinutes`. */
 export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } = {}) {
+  const isSqlite = dialectOf(db) === 'sqlite'
   const threadsInScope = () => {
     const t = currentTenant()
     return t === undefined ? db.selectFrom('threads') : db.selectFrom('threads').where('tenant', '=', t)
@@ -354,9 +355,14 @@ export function createRunRepo(db: Kysely<DB>, o: { threadTtlMinutes?: number } =
       return Number(r.numAffectedRows ?? 0n) > 0
     },
 
-    listEvents: (runId: string, afterSeq = -1): Promise<{ seq: number; event: string; data: string }[]> =>
-      db.selectFrom('run_events').select(['seq', 'event', 'data'])
-        .where('run_id', '=', runId).where('seq', '>', afterSeq).orderBy('seq').execute(),
+    listEvents: (runId: string, afterSeq = -1): Promise<{ seq: number; event: string; data: string }[]> => {
+      const read = (q: Kysely<DB>) => q.selectFrom('run_events').select(['seq', 'event', 'data'])
+        .where('run_id', '=', runId).where('seq', '>', afterSeq).orderBy('seq').execute()
+      // SQLite: a plain read on the shared connection also sees the writes of its open group commit, not yet
+      // committed; a reader streaming those could hand out an event a crash then undoes (and its seq again).
+      // A transaction commits the open group before it starts, so what the log read returns is durable.
+      return isSqlite ? db.transaction().execute(read) : read(db)
+    },
   }
 }
 export type RunRepo = ReturnType<typeof createRunRepo>
