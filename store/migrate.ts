@@ -51,7 +51,12 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
 export async function migrateToLatest(db: Kysely<any>, o: { schema?: string } = {}): Promise<void> {
   // Postgres: kysely looks its own tables up across every schema unless told which one is ours
-  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true, migrationTableSchema: o.schema }).migrateToLatest()
+  let { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true, migrationTableSchema: o.schema }).migrateToLatest()
+  // kysely's introspection lists the tables of every schema: another schema dropped at that moment (another
+  // store in the same database going away) fails it with "schema … does not exist"; nothing was applied, so try again
+  for (let i = 0; i < 3 && error !== undefined && otherSchemaGone(error, o.schema); i++) {
+    ({ error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true, migrationTableSchema: o.schema }).migrateToLatest())
+  }
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName
     throw new AppError('INTERNAL', `migration ${failed ?? '?'} failed: ${String(error)}`, { cause: error })
@@ -80,4 +85,9 @@ export async function assertKnownMigrations(db: Kysely<any>, label: string, o: {
   if (unknown.length > 0) {
     throw new AppError('CONFLICT', `the database at ${label} was migrated by a newer Switchyard (unknown migrations: ${unknown.join(', ')}); upgrade Switchyard or use another database`, { details: { unknown } })
   }
+}
+
+function otherSchemaGone(error: unknown, ours: string | undefined): boolean {
+  const m = /schema "([^"]+)" does not exist/.exec(String(error))
+  return m !== null && m[1] !== ours
 }
